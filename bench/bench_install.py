@@ -31,7 +31,8 @@ def main() -> None:
     res = {"command": "python bench/bench_install.py", "python": platform.python_version(),
            "machine": platform.machine(), "venv_s": round(t1 - t0, 1), "pip_install_s": round(t2 - t1, 1),
            "total_s": round(t2 - t0, 1), "venv_mb": round(size), "imports_ok": ok,
-           "summary": [f"fresh venv + `pip install -e \".[dev]\"`: {t2 - t0:.0f} s, venv {size / 1024:.1f} GB"]}
+           "results": [{"step": "python3 -m venv + pip install -e \".[dev]\"", "seconds": round(t2 - t0),
+                        "venv_GB": round(size / 1024, 1), "imports_ok": ok}]}
     out = ROOT / "bench" / "results" / "install.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")

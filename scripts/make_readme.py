@@ -3,7 +3,7 @@
 
 Markdown cells are copied; code cells are shown as ```python blocks with their saved outputs, except cells marked
 `#| hide` (dropped) and `#| echo: false` (output only). Image links to `images/...` are rewritten to `nbs/images/...`
-so they resolve from the repository root. `--execute` re-runs the notebook first (refreshes e.g. the benchmark
+and links to sibling notebooks get the same prefix, so they resolve from the repository root. `--execute` re-runs the notebook first (refreshes e.g. the benchmark
 table); `--check` only compares and exits 1 when README.md is out of date.
 """
 import argparse, re, subprocess, sys
@@ -26,7 +26,8 @@ def _directives(src: str) -> tuple[dict, str]:
 
 
 def _fix_links(md: str) -> str:
-    return re.sub(r"(\]\(|src=\")(images/)", r"\1nbs/images/", md)
+    "Links relative to nbs/ (images/..., NN_name.ipynb) -> relative to the repository root."
+    return re.sub(r"(\]\(|src=\")(images/|[\w-]+\.ipynb)", r"\1nbs/\2", md)
 
 
 def _output_md(out) -> str:
