@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from .pose import COCO17_NAMES, sample_pose, sample_poses, validate_pose, validate_poses
+from .pose import COCO17_NAMES, sample_pose, sample_poses, size_hw, validate_pose, validate_poses
 
 ATTRIBUTES: dict[str, list[str]] = {
     "skin_tone": ["porcelain", "light", "tan", "olive", "brown", "deep"],
@@ -480,18 +480,10 @@ _LAYERS = [_layer_hair_back, _layer_neck, _layer_legs, _layer_shoes, _layer_skir
            _layer_face, _layer_crown]
 
 # %% ../nbs/02_performers.ipynb #ac1e978c
-def _size_hw(size) -> tuple[int, int]:
-    if isinstance(size, (int, np.integer)): h = w = int(size)
-    else:
-        try: h, w = (int(s) for s in size)
-        except (TypeError, ValueError): raise ValueError(f"size must be an int or (height, width), got {size!r}") from None
-    if h < 4 or w < 4: raise ValueError(f"size must be at least 4 pixels, got {(h, w)}")
-    return h, w
-
 def render_performers(poses, attrs, size=64, chunk: int = 32) -> np.ndarray:
     """Render a batch of performers: `poses` (N,17,3), `attrs` a list of N assignments (dicts) or an int array
     (N, n_attrs); `size` an int or (H, W). Returns uint8 (N, H, W, 3). Deterministic; no randomness inside."""
-    H, W = _size_hw(size)
+    H, W = size_hw(size, minimum=4)
     poses = validate_poses(poses)
     A = attrs_to_array(attrs)
     if A.ndim != 2 or len(A) != len(poses):
@@ -528,7 +520,7 @@ class PerformerDataset(torch.utils.data.Dataset):
 
     def __init__(self, n: int, size=32, seed: int = 0, cache: bool = True, pose_cfg=None):
         if int(n) < 1: raise ValueError(f"n must be a positive number of items, got {n}")
-        self.n, self.size, self.seed, self.pose_cfg = int(n), _size_hw(size), int(seed), pose_cfg
+        self.n, self.size, self.seed, self.pose_cfg = int(n), size_hw(size, minimum=4), int(seed), pose_cfg
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.images = None
         if cache:
@@ -596,7 +588,7 @@ def load_image(path, size) -> tuple[np.ndarray, tuple[int, int], tuple[float, fl
     """Load an image as RGB, centre-crop it to the aspect of `size` (int or (H, W)) and resize it (antialiased).
     Returns uint8 (H, W, 3), the original (width, height) and the crop box (left, top, width, height)."""
     from PIL import Image, UnidentifiedImageError
-    H, W = _size_hw(size)
+    H, W = size_hw(size, minimum=4)
     try:
         with Image.open(path) as im: im = im.convert("RGB")
     except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{path}: cannot read image ({e})") from e
@@ -646,7 +638,7 @@ class FolderDataset(torch.utils.data.Dataset):
     With several people in a frame, the one with the most visible joints is used."""
 
     def __init__(self, root, size=64, keypoints=None, attrs=None, threshold: float = 0.05, cache: bool = True):
-        self.root, self.size = Path(root), _size_hw(size)
+        self.root, self.size = Path(root), size_hw(size, minimum=4)
         if not self.root.is_dir(): raise ValueError(f"{self.root}: not a folder")
         images = _image_files(self.root)
         if not images: raise ValueError(f"{self.root}: no images ({'/'.join(IMAGE_SUFFIXES)}) in this folder")
@@ -718,7 +710,7 @@ def write_example_folder(root, n: int = 5, seed: int = 2, size=(96, 128)) -> dic
     `manifest.json` with the generating poses and attributes (the ground truth). Returns the manifest."""
     from PIL import Image
     from zizi.pose import PoseSamplerConfig, to_openpose
-    H, W = _size_hw(size)
+    H, W = size_hw(size, minimum=4)
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     poses = sample_poses(rng, n, PoseSamplerConfig(aspect=W / H, p_partial=0.0, p_turn=0.0))

@@ -16,7 +16,7 @@ import numpy as np
 __all__ = ['COCO17_NAMES', 'COCO17_EDGES', 'COCO17_FLIP', 'ANTHRO', 'EXTREME_MOVES', 'OPENPOSE_COLORS', 'COCO17_TO_BODY18_SLOT',
            'COCO17_JOINT_COLORS', 'COCO17_EDGE_COLORS', 'BODY18_TO_COCO17', 'BODY25_TO_COCO17', 'MEDIAPIPE33_TO_COCO17',
            'COCO17_TO_BODY18', 'OPENPOSE_FORMATS', 'DANCE_MOVES', 'validate_pose', 'validate_poses', 'flip_pose',
-           'PoseSamplerConfig', 'sample_poses', 'sample_pose', 'pose_bone_lengths', 'render_skeleton',
+           'PoseSamplerConfig', 'sample_poses', 'sample_pose', 'pose_bone_lengths', 'size_hw', 'render_skeleton',
            'render_skeletons', 'render_heatmaps', 'from_openpose', 'to_openpose', 'load_openpose_json',
            'from_mediapipe', 'load_mediapipe_json', 'load_coco_keypoints', 'normalize_pose', 'dance_sequence']
 
@@ -321,12 +321,13 @@ _EDGE_PALETTE_INDEX = [11, 10, 8, 7, 12, 9, 6, 1, 4, 2, 5, 3, 0, 15, 13, 16, 14,
 COCO17_EDGE_COLORS: list[tuple[int, int, int]] = [OPENPOSE_COLORS[i] for i in _EDGE_PALETTE_INDEX] + [(170, 0, 85)]
 
 # %% ../nbs/01_pose.ipynb #91d502a6
-def _size_hw(size) -> tuple[int, int]:
+def size_hw(size, minimum: int = 1) -> tuple[int, int]:
+    "(height, width) from an int or a pair, checked to be at least `minimum` pixels."
     if isinstance(size, (int, np.integer)): h = w = int(size)
     else:
         try: h, w = (int(s) for s in size)
         except (TypeError, ValueError): raise ValueError(f"size must be an int or (height, width), got {size!r}") from None
-    if h < 1 or w < 1: raise ValueError(f"size must be positive, got {(h, w)}")
+    if h < minimum or w < minimum: raise ValueError(f"size must be at least {minimum} pixel(s), got {(h, w)}")
     return h, w
 
 def _paint_capsule(img: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float, colour: np.ndarray) -> None:
@@ -387,7 +388,7 @@ def _render_sparse(pose: np.ndarray, h: int, w: int, width: float, limb_brightne
 _DENSE_MAX_PIXELS = 40 * 40   # measured: the closed-form batch path wins only for small canvases
 
 def _skeleton_args(size, thickness):
-    h, w = _size_hw(size)
+    h, w = size_hw(size)
     width = float(thickness) if thickness is not None else max(1.0, min(h, w) / 40)
     if width <= 0: raise ValueError(f"thickness must be positive, got {thickness}")
     return h, w, width
@@ -416,7 +417,7 @@ def render_heatmaps(pose, size=64, sigma: float | None = None) -> np.ndarray:
     invisible joints. `sigma` in pixels (default ~1/32 of the shorter side, at least 1)."""
     arr = np.asarray(pose, dtype=np.float32)
     batch = validate_poses(arr, "pose") if arr.ndim == 3 else validate_pose(arr)[None]
-    h, w = _size_hw(size)
+    h, w = size_hw(size)
     sigma = float(sigma) if sigma is not None else max(1.0, min(h, w) / 32)
     if sigma <= 0: raise ValueError(f"sigma must be positive, got {sigma}")
     xs = (np.arange(w, dtype=np.float32) + 0.5)
