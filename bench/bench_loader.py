@@ -7,12 +7,13 @@ One epoch of `n` items at `size`x`size`, batch 64, shuffled; the main process us
 Reported: items/s over the epoch (including worker start-up), and for the cached dataset the one-off
 construction time (sampling + batched rendering of every item). Median of `repeats` epochs.
 """
-import json, os, platform, statistics, sys, time
+import statistics, sys, time
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from _common import machine_info, write_result
 from zizi.data import PerformerDataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,14 +40,8 @@ def main(n: int = 2048, size: int = 64, repeats: int = 3) -> dict:
             print(results[-1], flush=True)
     out = {"command": "python bench/bench_loader.py", "n": n, "size": size, "batch_size": 64, "repeats": repeats,
            "statistic": "median", "cached_build_s": round(build_s, 2),
-           "machine": {"python": platform.python_version(), "torch": torch.__version__, "cpu_count": os.cpu_count(),
-                       "platform": platform.platform(),
-                       "loadavg_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None},
-           "results": results}
-    path = ROOT / "bench" / "results" / "loader.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path}")
+           "machine": machine_info(), "results": results}
+    write_result("loader", out)
     return out
 
 

@@ -8,25 +8,18 @@ Poses come from `zizi.pose.sample_poses` (seeded) with random attributes. Each s
 median is reported, both as CPU time of this process (robust to other processes sharing the machine) and as
 wall-clock time.
 """
-import json, os, platform, statistics, sys, time
+import os, statistics, sys, time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 import torch
 
+from _common import machine_info, write_result
 from zizi.data import render_performer, render_performers, sample_attrs
 from zizi.pose import sample_poses
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def machine_info() -> dict:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    return {"python": platform.python_version(), "numpy": np.__version__, "torch": torch.__version__,
-            "platform": platform.platform(), "cpu": cpu, "cpu_count": os.cpu_count(),
-            "loadavg_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None, "threads": torch.get_num_threads()}
 
 
 def time_it(fn, n_images: int, repeats: int) -> tuple[float, float]:
@@ -58,10 +51,7 @@ def main(repeats: int = 5) -> dict:
         for r in results[-3:]: print(r, flush=True)
     out = {"command": "python bench/bench_renderer.py", "repeats": repeats, "statistic": "median",
            "machine": machine_info(), "results": results}
-    path = ROOT / "bench" / "results" / "renderer.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path}")
+    write_result("renderer", out)
     return out
 
 

@@ -67,7 +67,7 @@ def matmul_gflops(dtype, repeats: int) -> float:
     return 2 * 2048**3 / s / 1e9
 
 
-def make_runs(name, model, args, channels_last: bool, bf16: bool):
+def make_runs(name, model, args, channels_last: bool, bf16: bool, flops: bool = True):
     "Closures for one forward pass and one training step, plus their FLOP counts."
     torch.manual_seed(0)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
@@ -87,6 +87,7 @@ def make_runs(name, model, args, channels_last: bool, bf16: bool):
     def step():
         l = loss(); opt.zero_grad(set_to_none=True); l.backward(); opt.step()
 
+    if not flops: return forward, step, {}
     flops = {"forward": count_flops(forward),
              "train_step": count_flops(lambda: loss().backward())}
     opt.zero_grad(set_to_none=True)
@@ -114,6 +115,57 @@ def bench_pair(models, args, channels_last: bool, bf16: bool) -> dict:
     return out
 
 
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as f: return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_memory_child(name: str, prec: str, args) -> None:
+    "Child process: peak resident memory (MiB) over 3 training steps, above the RSS once model and optimizer exist."
+    import threading
+    model = zizi_model() if name == "zizi" else diffusers_model(args.size)
+    _, step, _ = make_runs(name, model, args, channels_last=False, bf16=prec == "bf16", flops=False)
+    base, peak, done = _rss_mib(), [0.0], threading.Event()
+    def poll():
+        while not done.is_set(): peak[0] = max(peak[0], _rss_mib()); time.sleep(0.0005)
+    th = threading.Thread(target=poll); th.start()
+    for _ in range(3): step()
+    done.set(); th.join()
+    print(json.dumps({"baseline_rss_mib": round(base, 1), "train_step_peak_mib": round(peak[0] - base, 1)}))
+
+
+def peak_memory(args) -> dict:
+    "Peak-memory rows, each measured in a fresh process so one run cannot inherit another's allocations."
+    import subprocess
+    out = {}
+    for prec in ("fp32", "bf16"):
+        for name in ("zizi", "diffusers"):
+            cmd = [sys.executable, __file__, "--memory-child", f"{name}/{prec}", "--batch", str(args.batch),
+                   "--size", str(args.size)] + (["--threads", str(args.threads)] if args.threads else [])
+            res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            out[f"{name}/{prec}"] = json.loads(res.stdout.strip().splitlines()[-1])
+            print(f"memory {name}/{prec}", out[f"{name}/{prec}"], flush=True)
+    return out
+
+
+def table_rows(res: dict) -> list[dict]:
+    "README rows: per memory format and precision, zizi vs diffusers time, speed ratio, GFLOP/s and peak memory."
+    rows = []
+    for fmt in ("contiguous", "channels_last"):
+        for prec in ("fp32", "bf16"):
+            z, d = res["runs"][f"zizi/{fmt}/{prec}"], res["runs"][f"diffusers/{fmt}/{prec}"]
+            mem = res.get("memory", {})
+            rows.append({"layout / precision": f"{fmt} / {prec}",
+                         "train step ms (zizi / diffusers)": f"{z['train_step_ms']:.0f} / {d['train_step_ms']:.0f}",
+                         "train speed ratio": round(d["train_step_ms"] / z["train_step_ms"], 2),
+                         "forward ms (zizi / diffusers)": f"{z['forward_ms']:.0f} / {d['forward_ms']:.0f}",
+                         "forward speed ratio": round(d["forward_ms"] / z["forward_ms"], 2),
+                         "train GFLOP/s (zizi / diffusers / matmul)": f"{z['train_step_gflops_per_s']:.0f} / "
+                             f"{d['train_step_gflops_per_s']:.0f} / {res['matmul_2048_gflops_per_s'][prec]:.0f}",
+                         "train-step peak MiB (zizi / diffusers)": (f"{mem[f'zizi/{prec}']['train_step_peak_mib']:.0f} / "
+                             f"{mem[f'diffusers/{prec}']['train_step_peak_mib']:.0f}") if fmt == "contiguous" and mem else ""})
+    return rows
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--batch", type=int, default=8)
@@ -122,10 +174,12 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=None,
                    help="torch.set_num_threads (default: torch's choice; 1 is steadier on a CPU shared with other jobs)")
     p.add_argument("--quick", action="store_true")
+    p.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / "unet.json"))
     args = p.parse_args()
     if args.quick: args.repeats = 2
     if args.threads: torch.set_num_threads(args.threads)
+    if args.memory_child: return peak_memory_child(*args.memory_child.split("/"), args)
     load_before = os.getloadavg()
     models = {"zizi": zizi_model(), "diffusers": diffusers_model(args.size)}
     params = {k: sum(p.numel() for p in m.parameters()) for k, m in models.items()}
@@ -150,12 +204,16 @@ def main() -> None:
            "loadavg_after": [round(v, 2) for v in os.getloadavg()],
            "batch": args.batch, "size": args.size, "cond_tokens": TOKENS, "repeats": args.repeats,
            "parameters": params, "matmul_2048_gflops_per_s": mm, "runs": runs,
-           "speedup_zizi_over_diffusers": ratios,
+           "speedup_zizi_over_diffusers": ratios, "memory": peak_memory(args),
            "best_train_step": {n: {"config": k, "ms": ms} for n, (ms, k) in best.items()},
            "note": "*_ms: median of `repeats` timings, zizi and diffusers alternated repeat by repeat; *_min_ms: fastest. "
                    "The CPU is shared with other processes: expect tens of percent of noise, compare the ratios."}
+    mem = res["memory"]
+    res["summary_memory"] = [f"{prec}: training-step peak memory (above weights+optimizer) zizi {mem[f'zizi/{prec}']['train_step_peak_mib']} MiB "
+                             f"vs diffusers {mem[f'diffusers/{prec}']['train_step_peak_mib']} MiB" for prec in ("fp32", "bf16")]
     res["summary"] = [f"{fmt}/{prec}: zizi forward {r['forward_speedup']}x, train step {r['train_step_speedup']}x "
                       f"the speed of diffusers" for fmt_prec, r in ratios.items() for fmt, prec in [fmt_prec.split('/')]]
+    res["results"] = table_rows(res)
     out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")
     print(json.dumps({k: res[k] for k in ("parameters", "matmul_2048_gflops_per_s", "speedup_zizi_over_diffusers",

@@ -59,7 +59,8 @@ def main(argv=None) -> int:
     if args.execute:
         subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                         str(NB)], check=True, cwd=NB.parent)
-        subprocess.run(["nbdev_clean", "--fname", str(NB)], check=True)
+        clean = Path(sys.executable).with_name("nbdev_clean")     # the venv's script, even if the venv is not activated
+        subprocess.run([str(clean) if clean.exists() else "nbdev_clean", "--fname", str(NB)], check=True)
     text = render(nbformat.read(NB, as_version=4))
     if args.check:
         if README.read_text(encoding="utf-8") != text:

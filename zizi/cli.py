@@ -120,17 +120,38 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--schedule", default="cosine")
     t.add_argument("--min-snr-gamma", type=float, default=None)
     t.add_argument("--base-channels", type=int, default=32)
+    t.add_argument("--channel-mults", default="1,2,2,4", help="comma-separated width multipliers, one per level")
+    t.add_argument("--attention-levels", default="-2,-1", help="comma-separated levels with self-attention (-1 = lowest)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--checkpoint-every", type=int, default=250)
     t.add_argument("--sample-every", type=int, default=250)
     t.add_argument("--mixed-precision", default="auto", choices=["auto", "no", "bf16", "fp16"])
     t.add_argument("--device", default=None)
+    k = sub.add_parser("train-critic", help="train the attribute critic behind the performer FID (zizi.quality)")
+    k.add_argument("--out", required=True, help="folder for config.json, model.safetensors and metrics.json")
+    k.add_argument("--size", type=int, default=32)
+    k.add_argument("--n-images", type=int, default=20_000)
+    k.add_argument("--steps", type=int, default=1500)
+    k.add_argument("--seed", type=int, default=0)
     return p
+
+def _train_critic(args) -> None:
+    from zizi.data import ATTRIBUTES, PerformerDataset
+    from zizi.quality import attribute_accuracy, train_critic
+    critic = train_critic(args.size, args.n_images, steps=args.steps, seed=args.seed)
+    held = PerformerDataset(500, args.size, seed=args.seed + 456)
+    acc = attribute_accuracy(critic, held.images.numpy(), held.labels()[1])
+    out = critic.save_pretrained(args.out)
+    info = {"command": "zizi " + " ".join(args.argv), "heldout_attribute_accuracy": dict(zip(ATTRIBUTES, acc.round(4).tolist()))}
+    (out / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")
+    print(f"zizi train-critic: mean held-out attribute accuracy {acc.mean():.3f}; saved to {out}")
 
 def _train(args) -> None:
     from zizi.train import train_performers
     from zizi.unet import UNetConfig
-    unet = UNetConfig(base_channels=args.base_channels, channel_mults=(1, 2, 4), attention_levels=(-1,), num_heads=4)
+    ints = lambda s: tuple(int(v) for v in s.split(",") if v.strip())
+    unet = UNetConfig(base_channels=args.base_channels, channel_mults=ints(args.channel_mults),
+                      attention_levels=ints(args.attention_levels), num_heads=4)
     tr = train_performers(args.out, size=args.size, n_images=args.n_images, unet=unet, data_seed=args.seed,
                           max_steps=args.steps, batch_size=args.batch, grad_accum=args.grad_accum, lr=args.lr,
                           warmup_steps=args.warmup, prediction=args.prediction, schedule=args.schedule,
@@ -140,13 +161,17 @@ def _train(args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `zizi` console script."
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
+    args.argv = argv
     if args.command == "demo":
         m = demo(args.out, quick=args.quick, seed=args.seed)
         print(f"zizi demo: wrote {len(m['files'])} files to {Path(args.out).resolve()} in {m['seconds']} s")
         for k, v in m["files"].items(): print(f"  {k:18s} {Path(args.out) / v}")
     elif args.command == "train":
         _train(args)
+    elif args.command == "train-critic":
+        _train_critic(args)
     elif args.command == "info":
         for k, v in info().items(): print(f"{k:16s} {v}")
     return 0

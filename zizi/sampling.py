@@ -111,18 +111,25 @@ def ddim_step(out: Tensor, x: Tensor, ab_t: float, ab_prev: float, eta: float = 
         x_prev = x_prev + std * noise
     return x_prev, x0
 
+def _step_loop(step: Callable, model_fn: ModelFn, x: Tensor, betas, timesteps, eta: float, prediction: str, clip: bool,
+               generator: torch.Generator | None, progress: bool, callback: Callable | None, noise_on_last: bool) -> Tensor:
+    "The loop shared by `ddim` and `ddpm`: call the model, draw noise if needed, apply `step`, report to `callback`."
+    x, ab, ts = _setup(x, betas, timesteps, prediction, eta)
+    for i, t in _iterate(ts, progress):
+        out = _model_call(model_fn, x, t)
+        wants_noise = eta > 0 and (noise_on_last or i < len(ts) - 1)
+        noise = _randn_like(x, generator) if wants_noise else None
+        x, x0 = step(out, x, float(ab[t]), _prev_ab(ab, ts, i), eta, prediction, clip, noise)
+        if callback is not None: callback(i, t, x, x0)
+    return x
+
 @torch.no_grad()
 def ddim(model_fn: ModelFn, x: Tensor, betas, timesteps, eta: float = 0.0, prediction: str = "eps",
          clip: bool = True, generator: torch.Generator | None = None, progress: bool = False,
          callback: Callable | None = None) -> Tensor:
     "DDIM from `x` over descending `timesteps` (or a step count), ending at ᾱ=1. `eta`=0 deterministic, 1 = DDPM."
-    x, ab, ts = _setup(x, betas, timesteps, prediction, eta)
-    for i, t in _iterate(ts, progress):
-        out = _model_call(model_fn, x, t)
-        noise = _randn_like(x, generator) if eta > 0 else None
-        x, x0 = ddim_step(out, x, float(ab[t]), _prev_ab(ab, ts, i), eta, prediction, clip, noise)
-        if callback is not None: callback(i, t, x, x0)
-    return x
+    return _step_loop(ddim_step, model_fn, x, betas, timesteps, eta, prediction, clip, generator, progress, callback,
+                      noise_on_last=True)
 
 # %% ../nbs/07_sampling.ipynb #fe24412f
 def ddpm_step(out: Tensor, x: Tensor, ab_t: float, ab_prev: float, eta: float = 1.0, prediction: str = "eps",
@@ -141,14 +148,8 @@ def ddpm(model_fn: ModelFn, x: Tensor, betas, timesteps, eta: float = 1.0, predi
          clip: bool = True, generator: torch.Generator | None = None, progress: bool = False,
          callback: Callable | None = None) -> Tensor:
     "DDPM ancestral sampling (diffusers DDPMScheduler, variance 'fixed_small') over descending `timesteps`."
-    x, ab, ts = _setup(x, betas, timesteps, prediction, eta)
-    for i, t in _iterate(ts, progress):
-        out = _model_call(model_fn, x, t)
-        last = i == len(ts) - 1
-        noise = _randn_like(x, generator) if (eta > 0 and not last) else None
-        x, x0 = ddpm_step(out, x, float(ab[t]), _prev_ab(ab, ts, i), eta, prediction, clip, noise)
-        if callback is not None: callback(i, t, x, x0)
-    return x
+    return _step_loop(ddpm_step, model_fn, x, betas, timesteps, eta, prediction, clip, generator, progress, callback,
+                      noise_on_last=False)
 
 # %% ../nbs/07_sampling.ipynb #8a030419
 def _half_log_snr(ab: float) -> float:

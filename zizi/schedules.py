@@ -12,6 +12,8 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from .core import to_uint8
+
 # %% auto #0
 __all__ = ['SCHEDULE_KINDS', 'PREDICTION_TYPES', 'make_betas', 'rescale_zero_terminal_snr', 'q_sample', 'NoiseSchedule',
            'schedule_zoo', 'plot_schedules', 'canonical_prediction', 'split_prediction', 'pred_to_x0_eps', 'eps_to_x0',
@@ -268,16 +270,13 @@ def _png_bytes(img: np.ndarray) -> bytes:
     Image.fromarray(img).save(buf, format="PNG")
     return buf.getvalue()
 
-def _to_uint8_hwc(x: torch.Tensor) -> np.ndarray:
-    return x.detach().float().clamp(-1, 1).add(1).mul(127.5).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
-
 def noised_images(x0: torch.Tensor, schedules: dict[str, NoiseSchedule], ts: Sequence[int], seed: int = 0) -> np.ndarray:
     "uint8 (len(schedules), len(ts), H, W, 3): `x0` (C,H,W in [-1,1]) noised by each schedule at each t, same noise."
     if x0.ndim != 3: raise ValueError(f"x0 must be one image (C, H, W) in [-1, 1], got shape {tuple(x0.shape)}")
     noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed)).to(x0.device)
     ts = torch.as_tensor(list(ts))
     batch, noise_b = x0.expand(len(ts), *x0.shape), noise.expand(len(ts), *x0.shape)
-    return np.stack([np.stack([_to_uint8_hwc(x) for x in s.q_sample(batch, ts, noise_b)]) for s in schedules.values()])
+    return np.stack([np.stack([to_uint8(x) for x in s.q_sample(batch, ts, noise_b)]) for s in schedules.values()])
 
 def plot_noise_strip(x0: torch.Tensor, schedules: dict[str, NoiseSchedule], ts: Sequence[int], seed: int = 0, scale: float = 0.9):
     "A labelled grid (rows: schedules, columns: t) of `x0` being noised; returns the Figure."
@@ -305,11 +304,11 @@ def noise_explorer(x0: torch.Tensor, schedules: dict[str, NoiseSchedule] | None 
     dropdown = widgets.Dropdown(options=list(schedules), description="schedule")
     slider = widgets.IntSlider(value=n // 2, min=0, max=n - 1, step=1, description="t", continuous_update=True)
     image, label = widgets.Image(format="png"), widgets.Label()
-    clean = _to_uint8_hwc(x0)
+    clean = to_uint8(x0)
 
     def update(*_):
         s, t = schedules[dropdown.value], slider.value
-        xt = _to_uint8_hwc(s.q_sample(x0[None], t, noise[None])[0])
+        xt = to_uint8(s.q_sample(x0[None], t, noise[None])[0])
         both = np.concatenate([clean, np.full((clean.shape[0], 2, 3), 255, np.uint8), xt], axis=1)
         image.value = _png_bytes(both.repeat(scale, 0).repeat(scale, 1))
         label.value = (f"x0 | x_t   t = {t}   ᾱ = {s.alphas_cumprod[t].item():.4f}   "
