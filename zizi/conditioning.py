@@ -17,8 +17,8 @@ from .pose import COCO17_NAMES, render_heatmaps, render_skeletons, validate_pose
 
 # %% auto #0
 __all__ = ['ATTR_OFFSETS', 'POSE_SPATIAL_CHANNELS', 'attrs_to_onehot', 'AttributeEncoderConfig', 'Projection',
-           'condition_dropout', 'AttributeEncoder', 'fourier_features', 'check_poses', 'KeypointEncoderConfig',
-           'KeypointEncoder', 'visibility_mask', 'pose_spatial']
+           'condition_dropout', 'check_drop', 'AttributeEncoder', 'fourier_features', 'check_poses',
+           'KeypointEncoderConfig', 'KeypointEncoder', 'visibility_mask', 'pose_spatial']
 
 # %% ../nbs/08_conditioning.ipynb #85340b09
 ATTR_OFFSETS: list[int] = [int(o) for o in np.cumsum([0] + ATTR_SIZES[:-1])]   # first one-hot column of each attribute
@@ -105,9 +105,10 @@ def condition_dropout(batch_size: int, p: float, generator: torch.Generator | No
     dev = generator.device if generator is not None else "cpu"
     return (torch.rand(batch_size, generator=generator, device=dev) < p).to(device or dev)
 
-def _check_drop(drop, batch_size: int, device) -> torch.Tensor | None:
-    "None, or a bool tensor (batch_size,) on `device`."
+def check_drop(drop, batch_size: int, device) -> torch.Tensor | None:
+    "None, or a bool tensor (batch_size,) on `device`; a single bool applies to the whole batch."
     if drop is None: return None
+    if isinstance(drop, bool): return torch.full((batch_size,), drop, dtype=torch.bool, device=device)
     drop = torch.as_tensor(drop, device=device)
     if drop.dtype != torch.bool or tuple(drop.shape) != (batch_size,):
         raise ValueError(f"drop must be a bool tensor of shape ({batch_size},) (True = use the null embedding), "
@@ -146,7 +147,7 @@ class AttributeEncoder(nn.Module):
     def forward(self, attrs, drop: torch.Tensor | None = None) -> torch.Tensor:
         "Tokens (B, n_tokens, cond_dim); samples where the bool mask `drop` (B,) is True get the null sequence."
         onehot = attrs_to_onehot(attrs).to(self.weight.device, self.weight.dtype)
-        drop = _check_drop(drop, len(onehot), onehot.device)
+        drop = check_drop(drop, len(onehot), onehot.device)
         return _apply_null(self.norm(self.proj(self.embed(onehot))), self.null, drop)
 
     def null_tokens(self, batch_size: int) -> torch.Tensor:
@@ -209,7 +210,7 @@ class KeypointEncoder(nn.Module):
         "Tokens (B, 17, cond_dim); samples where `drop` (B,) is True (or, by default, with no visible joint) get the null sequence."
         p = check_poses(poses, self.config.max_abs_coord).to(self.joint.device)
         vis = p[..., 2] > 0.5
-        drop = _check_drop(drop, len(p), p.device)
+        drop = check_drop(drop, len(p), p.device)
         empty = ~vis.any(1)
         if empty.any():
             if self.config.all_invisible == "error":
@@ -229,7 +230,7 @@ def visibility_mask(poses, drop: torch.Tensor | None = None) -> torch.Tensor:
     of using the missing embedding. Dropped samples and poses with no visible joint attend to their whole (null) sequence."""
     vis = torch.as_tensor(poses)[..., 2] > 0.5
     full = ~vis.any(1)
-    if drop is not None: full = full | _check_drop(drop, len(vis), vis.device)
+    if drop is not None: full = full | check_drop(drop, len(vis), vis.device)
     return vis | full[:, None]
 
 # %% ../nbs/08_conditioning.ipynb #80c197bd
@@ -248,5 +249,5 @@ def pose_spatial(poses, size=32, kind: str = "heatmaps", drop: torch.Tensor | No
     if kind in ("skeleton", "both"):
         maps.append(torch.from_numpy(render_skeletons(p, size)).permute(0, 3, 1, 2).float() / 255)
     out = torch.cat(maps, 1).to(device)
-    drop = _check_drop(drop, len(p), out.device)
+    drop = check_drop(drop, len(p), out.device)
     return out if drop is None else out.masked_fill(drop[:, None, None, None], 0.0)

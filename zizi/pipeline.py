@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from .conditioning import (POSE_SPATIAL_CHANNELS, AttributeEncoder, AttributeEncoderConfig, KeypointEncoder,
-                               KeypointEncoderConfig, _check_drop, attrs_to_onehot, check_poses, condition_dropout,
+                               KeypointEncoderConfig, check_drop, attrs_to_onehot, check_poses, condition_dropout,
                                pose_spatial)
 from .core import get_device, to_uint8
 from .data import ATTR_NAMES, ONEHOT_DIM
@@ -90,12 +90,6 @@ class PoseModelConfig:
         return cls(**{k: v for k, v in d.items() if k in known})
 
 # %% ../nbs/09_pose_diffusion.ipynb #08a3f702
-def _as_drop(drop, batch_size: int, device) -> torch.Tensor | None:
-    "None / a bool / a bool sequence or tensor (B,) -> a bool tensor (B,) on `device` (or None)."
-    if drop is None: return None
-    if isinstance(drop, bool): return torch.full((batch_size,), drop, dtype=torch.bool, device=device)
-    return _check_drop(drop, batch_size, device)
-
 class PoseModel(nn.Module):
     "Pose (+ attribute) conditioned denoiser: `model(x, t, poses, attrs=None, drop=None)` -> (B, 3, H, W)."
     def __init__(self, config: PoseModelConfig | None = None, **kwargs):
@@ -114,7 +108,7 @@ class PoseModel(nn.Module):
         cfg, dev = self.config, self.device
         p = check_poses(poses, self.keypoints.config.max_abs_coord if self.keypoints is not None else 2.0).to(dev)
         b = len(p)
-        drop = _as_drop(drop, b, dev)
+        drop = check_drop(drop, b, dev)
         if attrs is not None and self.attributes is None:
             raise ValueError("attrs were given, but this PoseModel has no attribute encoder (use_attrs=False): pass attrs=None")
         tokens = []
