@@ -5,6 +5,7 @@
 # %% ../nbs/00_core.ipynb #bf20e224
 from __future__ import annotations
 
+import functools
 import os
 import random
 from pathlib import Path
@@ -14,8 +15,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['get_device', 'autocast_dtype', 'mixed_precision_for', 'seed_everything', 'to_uint8', 'image_grid', 'show_images',
-           'save_image', 'save_gif', 'repo_root', 'data_dir', 'count_parameters', 'memory_anatomy', 'format_anatomy']
+__all__ = ['get_device', 'cpu_has_fast_bf16', 'autocast_dtype', 'mixed_precision_for', 'seed_everything', 'to_uint8',
+           'image_grid', 'show_images', 'save_image', 'save_gif', 'repo_root', 'data_dir', 'save_weights_folder',
+           'load_weights_folder', 'count_parameters', 'memory_anatomy', 'format_anatomy']
 
 # %% ../nbs/00_core.ipynb #382f11c2
 def _mps_available() -> bool:
@@ -39,10 +41,22 @@ def get_device(device: str | torch.device | None = None) -> torch.device:
     return dev
 
 # %% ../nbs/00_core.ipynb #1e02d79b
+@functools.lru_cache(maxsize=1)
+def _cpu_flags() -> frozenset[str]:
+    try: text = Path("/proc/cpuinfo").read_text()
+    except OSError: return frozenset()
+    return frozenset(w for line in text.splitlines() if line.startswith("flags") for w in line.split(":", 1)[1].split())
+
+def cpu_has_fast_bf16() -> bool:
+    "Whether this CPU computes bf16 natively (AVX-512 BF16 or AMX); `$ZIZI_CPU_BF16=1|0` overrides."
+    env = os.environ.get("ZIZI_CPU_BF16")
+    if env in ("0", "1"): return env == "1"
+    return bool({"avx512_bf16", "amx_bf16"} & _cpu_flags())
+
 def autocast_dtype(device: str | torch.device | None = None) -> torch.dtype | None:
     "The reduced-precision dtype to autocast to on `device`, or None for full fp32."
     dev = get_device(device)
-    if dev.type == "cpu": return torch.bfloat16
+    if dev.type == "cpu": return torch.bfloat16 if cpu_has_fast_bf16() else None
     if dev.type == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return None
@@ -145,6 +159,37 @@ def data_dir() -> Path:
         raise FileNotFoundError("zizi's data/ folder was not found: install zizi from a checkout (pip install -e .) "
                                 "or point $ZIZI_DATA at a copy of the repository's data/ folder.")
     return root / "data"
+
+# %% ../nbs/00_core.ipynb #3232db13
+def save_weights_folder(path: str | Path, state_dict: dict, config: dict, cls_name: str) -> Path:
+    "Write `config.json` (+ `_class`) and `model.safetensors` into the folder `path`, atomically."
+    import json, shutil
+    from safetensors.torch import save_file
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp, old = path.with_name(f".{path.name}.tmp-{os.getpid()}"), path.with_name(f".{path.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
+    (tmp / "config.json").write_text(json.dumps({"_class": cls_name, **config}, indent=2) + "\n")
+    save_file({k: v.detach().contiguous().cpu() for k, v in state_dict.items()}, str(tmp / "model.safetensors"))
+    if path.exists():                                   # os.replace cannot overwrite a non-empty folder
+        shutil.rmtree(old, ignore_errors=True); os.replace(path, old)
+    os.replace(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
+    return path
+
+def load_weights_folder(path: str | Path, cls_name: str) -> tuple[dict, dict]:
+    "Read a `save_weights_folder` folder: (config without `_class`, float32 state dict); clear errors otherwise."
+    import json
+    from safetensors.torch import load_file
+    path = Path(path)
+    if not path.is_dir(): raise FileNotFoundError(f"{path} is not a folder: expected a folder written by {cls_name}.save_pretrained")
+    for f in ("config.json", "model.safetensors"):
+        if not (path / f).is_file(): raise FileNotFoundError(f"{path / f} not found: expected a folder written by {cls_name}.save_pretrained")
+    try: config = json.loads((path / "config.json").read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{path / 'config.json'} is not valid JSON: {e}") from e
+    found = config.pop("_class", cls_name)
+    if found != cls_name: raise ValueError(f"{path} holds a {found} checkpoint, not a {cls_name}: load it with {found}.from_pretrained")
+    state = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(path / "model.safetensors")).items()}
+    return config, state
 
 # %% ../nbs/00_core.ipynb #97e39f30
 def count_parameters(model: torch.nn.Module, trainable_only: bool = True) -> int:

@@ -45,8 +45,8 @@ PALETTES: dict[str, dict[str, tuple[int, int, int]]] = {
 # %% auto #0
 __all__ = ['ATTRIBUTES', 'ATTR_NAMES', 'ATTR_SIZES', 'ONEHOT_DIM', 'PALETTES', 'IMAGE_SUFFIXES', 'validate_attrs',
            'attrs_to_array', 'attrs_to_tensor', 'sample_attrs', 'encode_attrs', 'decode_attrs', 'attrs_to_names',
-           'render_performers', 'render_performer', 'PerformerDataset', 'crop_pose', 'load_image', 'FolderDataset',
-           'write_example_folder']
+           'render_performers', 'render_performer', 'sample_attr_array', 'PerformerDataset', 'crop_pose', 'load_image',
+           'FolderDataset', 'write_example_folder']
 
 # %% ../nbs/02_performers.ipynb #96ca8a6d
 def _attr_error(msg: str) -> ValueError:
@@ -506,7 +506,8 @@ def _to_signed(images_u8: torch.Tensor) -> torch.Tensor:
     "uint8 (..., H, W, 3) -> float32 (..., 3, H, W) in [-1, 1]."
     return images_u8.movedim(-1, -3).float().div(127.5).sub(1.0)
 
-def _sample_attr_array(rng: np.random.Generator, n: int) -> np.ndarray:
+def sample_attr_array(rng: np.random.Generator, n: int) -> np.ndarray:
+    "`n` uniformly drawn attribute sets as indices, int64 (n, n_attrs) (the batch form of `sample_attrs`)."
     return np.stack([rng.integers(k, size=n) for k in ATTR_SIZES], 1).astype(np.int64)
 
 class PerformerDataset(torch.utils.data.Dataset):
@@ -530,7 +531,7 @@ class PerformerDataset(torch.utils.data.Dataset):
     def _block(self, b: int):
         if b not in self._blocks:
             rng = np.random.default_rng([self.seed, b])
-            self._blocks[b] = (sample_poses(rng, self.block, self.pose_cfg), _sample_attr_array(rng, self.block))
+            self._blocks[b] = (sample_poses(rng, self.block, self.pose_cfg), sample_attr_array(rng, self.block))
         return self._blocks[b]
 
     def labels(self) -> tuple[np.ndarray, np.ndarray]:
@@ -714,7 +715,7 @@ def write_example_folder(root, n: int = 5, seed: int = 2, size=(96, 128)) -> dic
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     poses = sample_poses(rng, n, PoseSamplerConfig(aspect=W / H, p_partial=0.0, p_turn=0.0))
-    attrs = _sample_attr_array(rng, n)
+    attrs = sample_attr_array(rng, n)
     images = render_performers(poses, attrs, (H, W))
     coco = dict(images=[], annotations=[], categories=[dict(id=1, name="person", supercategory="person",
                 keypoints=list(COCO17_NAMES), skeleton=[[a + 1, b + 1] for a, b in _coco_edges()])])

@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable
@@ -19,14 +17,15 @@ from torch import nn
 from .conditioning import (POSE_SPATIAL_CHANNELS, AttributeEncoder, AttributeEncoderConfig, KeypointEncoder,
                                KeypointEncoderConfig, check_drop, attrs_to_onehot, check_poses, condition_dropout,
                                pose_spatial)
-from .core import get_device, to_uint8
+from .core import get_device, load_weights_folder, save_weights_folder, to_uint8
 from .data import ATTR_NAMES, ONEHOT_DIM
 from .schedules import NoiseSchedule, canonical_prediction
 from .unet import UNet, UNetConfig
 
 # %% auto #0
-__all__ = ['POSE_ENCODERS', 'PoseModelConfig', 'PoseModel', 'pose_batch', 'pose_denoiser', 'pose_sample', 'held_out_conditions',
-           'pose_preview_fn', 'train_pose_model', 'PosePipeline']
+__all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'pose_batch', 'pose_denoiser', 'pose_sample',
+           'held_out_conditions', 'pose_preview_fn', 'train_pose_model', 'pose_recipe', 'prepare_poses',
+           'prepare_attrs', 'PosePipeline', 'evaluate_pose_model']
 
 # %% ../nbs/09_pose_diffusion.ipynb #4b9d0ac6
 POSE_ENCODERS: tuple[str, ...] = ("tokens", "heatmaps", "both")
@@ -40,6 +39,7 @@ class PoseModelConfig:
     unet: UNetConfig | dict = field(default_factory=_default_unet)  # cond_dim / extra_in_channels are derived
     encoder: str = "both"            # "tokens" | "heatmaps" | "both": how the pose reaches the UNet
     use_attrs: bool = True           # add the 7 attribute tokens
+    attr_global: bool = True         # also add the attribute one-hot to the time embedding (a global condition)
     cond_dim: int = 64               # width of every condition token
     spatial: str = "heatmaps"        # pose_spatial kind for the map door: "heatmaps" | "skeleton" | "both"
     p_uncond: float = 0.1            # condition dropout probability during training
@@ -64,6 +64,7 @@ class PoseModelConfig:
         if self.size % unet.multiple:
             raise ValueError(f"PoseModelConfig.size={self.size} must be a multiple of {unet.multiple} for a {unet.levels}-level UNet")
         self.unet = replace(unet, cond_dim=self.cond_dim if self.n_tokens else None,
+                            global_cond_dim=ONEHOT_DIM if self.use_attrs and self.attr_global else None,
                             extra_in_channels=POSE_SPATIAL_CHANNELS[self.spatial] if self.uses_maps else 0)
         KeypointEncoderConfig(cond_dim=self.cond_dim, **self.keypoints)          # unknown fields fail here, not later
         AttributeEncoderConfig(cond_dim=self.cond_dim, **self.attributes)
@@ -104,24 +105,26 @@ class PoseModel(nn.Module):
     def device(self) -> torch.device: return next(self.parameters()).device
 
     def encode(self, poses, attrs=None, drop=None, size: int | tuple[int, int] | None = None) -> dict:
-        "Condition -> `dict(cond=tokens (B, L, cond_dim) or None, spatial=maps (B, C, H, W) or None)` for `self.unet`."
+        "Condition -> `dict(cond=tokens (B, L, cond_dim), spatial=maps (B, C, H, W), global_cond=(B, 43))` (or None) for `self.unet`."
         cfg, dev = self.config, self.device
         p = check_poses(poses, self.keypoints.config.max_abs_coord if self.keypoints is not None else 2.0).to(dev)
         b = len(p)
         drop = check_drop(drop, b, dev)
         if attrs is not None and self.attributes is None:
             raise ValueError("attrs were given, but this PoseModel has no attribute encoder (use_attrs=False): pass attrs=None")
-        tokens = []
+        tokens, global_cond = [], None
         if self.keypoints is not None: tokens.append(self.keypoints(p, drop))
         if self.attributes is not None:
             if attrs is None: tokens.append(self.attributes.null_tokens(b))
             else:
-                onehot = attrs_to_onehot(attrs)
+                onehot = attrs_to_onehot(attrs).to(dev)
                 if len(onehot) != b: raise ValueError(f"attrs has {len(onehot)} rows for {b} poses")
-                tokens.append(self.attributes(onehot.to(dev), drop))
+                tokens.append(self.attributes(onehot, drop))
+                if cfg.attr_global:                                   # dropped rows get the zero (null) vector
+                    global_cond = onehot.float() if drop is None else onehot.float() * (~drop).float()[:, None]
         cond = torch.cat(tokens, 1) if tokens else None
         spatial = pose_spatial(p, size or cfg.size, cfg.spatial, drop, device=dev) if cfg.uses_maps else None
-        return dict(cond=cond, spatial=spatial)
+        return dict(cond=cond, spatial=spatial, global_cond=global_cond)
 
     def forward(self, x: torch.Tensor, t, poses, attrs=None, drop=None) -> torch.Tensor:
         "Predict from noisy `x` (B, 3, H, W) at timesteps `t` given `poses` (B, 17, 3), `attrs` and the dropout mask `drop`."
@@ -131,35 +134,14 @@ class PoseModel(nn.Module):
     def num_parameters(self) -> int: return sum(p.numel() for p in self.parameters())
 
     def save_pretrained(self, path: str | Path) -> Path:
-        "Write `config.json` + `model.safetensors` into the folder `path`, atomically (a tmp folder, then os.replace)."
-        from safetensors.torch import save_file
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        tmp, old = path.with_name(f".{path.name}.tmp-{os.getpid()}"), path.with_name(f".{path.name}.old-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
-        (tmp / "config.json").write_text(json.dumps({"_class": type(self).__name__, **self.config.to_dict()}, indent=2) + "\n")
-        save_file({k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}, str(tmp / "model.safetensors"))
-        if path.exists():                                   # os.replace cannot overwrite a non-empty folder
-            shutil.rmtree(old, ignore_errors=True); os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
-        return path
+        "Write `config.json` + `model.safetensors` into the folder `path`, atomically."
+        return save_weights_folder(path, self.state_dict(), self.config.to_dict(), type(self).__name__)
 
     @classmethod
     def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None) -> PoseModel:
         "Load a `save_pretrained` folder (fp16 shipped weights are upcast to float32)."
-        from safetensors.torch import load_file
-        path = Path(path)
-        if not path.is_dir(): raise FileNotFoundError(f"{path} is not a folder: expected a folder written by PoseModel.save_pretrained")
-        for f in ("config.json", "model.safetensors"):
-            if not (path / f).is_file(): raise FileNotFoundError(f"{path / f} not found: expected a folder written by PoseModel.save_pretrained")
-        try: d = json.loads((path / "config.json").read_text())
-        except json.JSONDecodeError as e: raise ValueError(f"{path / 'config.json'} is not valid JSON: {e}") from e
-        if d.get("_class", cls.__name__) != cls.__name__:
-            raise ValueError(f"{path} holds a {d['_class']} checkpoint, not a {cls.__name__} "
-                             f"(load it with zizi.unet.{d['_class']}.from_pretrained)" if d["_class"] == "UNet" else
-                             f"{path} holds a {d['_class']} checkpoint, not a {cls.__name__}")
-        model = cls(PoseModelConfig.from_dict(d))
-        state = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(path / "model.safetensors")).items()}
+        config, state = load_weights_folder(path, cls.__name__)
+        model = cls(PoseModelConfig.from_dict(config))
         try: model.load_state_dict(state)
         except RuntimeError as e: raise ValueError(f"the weights in {path} do not fit its config.json: {e}") from e
         return model.to(device) if device is not None else model
@@ -193,23 +175,23 @@ def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
 
 @torch.no_grad()
 def pose_sample(model: PoseModel, poses, attrs=None, steps: int = 20, seed: int = 0, guidance: float = 2.0,
-                sampler: str = "dpmpp_2m", size: int | None = None) -> torch.Tensor:
-    "Samples float (N, 3, H, W) in [-1, 1] for `poses` (N, 17, 3) (validated), seeded noise on the CPU."
+                sampler: str = "dpmpp_2m", size: int | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:
+    "Samples float (N, 3, H, W) in [-1, 1] for `poses` (N, 17, 3) (validated), from seeded CPU noise or the given `noise`."
     from zizi.sampling import sample
     cfg, dev = model.config, model.device
     h = w = size or cfg.size
     fn = pose_denoiser(model, poses, attrs, guidance, (h, w))
     betas = NoiseSchedule.from_kind(cfg.schedule, cfg.n_train_steps).betas
     return sample(fn, (len(poses), 3, h, w), betas, steps=steps, sampler=sampler, prediction=cfg.prediction,
-                  generator=torch.Generator().manual_seed(int(seed)), device=dev)
+                  generator=torch.Generator().manual_seed(int(seed)), device=dev, noise=noise)
 
 # %% ../nbs/09_pose_diffusion.ipynb #c76e4eee
 def held_out_conditions(n: int, data_seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     "`n` poses float32 (n, 17, 3) and attribute indices (n, 7) from a seed stream `PerformerDataset` never draws."
-    from zizi.data import _sample_attr_array
+    from zizi.data import sample_attr_array
     rng = np.random.default_rng([int(data_seed), 2**31 - 1, 9])
     from zizi.pose import sample_poses
-    return sample_poses(rng, n), _sample_attr_array(rng, n)
+    return sample_poses(rng, n), sample_attr_array(rng, n)
 
 def pose_preview_fn(n: int = 8, data_seed: int = 0, steps: int = 15, guidance: float = 2.0,
                     sampler: str = "dpmpp_2m", seed: int = 0) -> Callable:
@@ -255,8 +237,20 @@ def train_pose_model(out_dir: str | Path, cfg: PoseModelConfig | None = None, si
         _atomic_write_text(out_dir / "final" / "recipe.json", json.dumps(recipe, indent=2))
     return trainer
 
+# %% ../nbs/09_pose_diffusion.ipynb #020cf69c
+def pose_recipe(size: int = 32) -> tuple[PoseModelConfig, dict]:
+    "The recorded recipe of the shipped `pose<size>` model: (PoseModelConfig, Trainer keywords), size 32 or 64."
+    unets = {32: UNetConfig(base_channels=32, channel_mults=(1, 2, 2, 4), attention_levels=(-2, -1), num_heads=4),
+             64: UNetConfig(base_channels=16, channel_mults=(1, 2, 4, 4, 8), attention_levels=(-2, -1), num_heads=4)}
+    if size not in unets: raise ValueError(f"pose recipes exist for sizes {sorted(unets)}, got {size}")
+    cfg = PoseModelConfig(unet=unets[size], encoder="both", use_attrs=True, attr_global=True, cond_dim=64,
+                          spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size)
+    train = dict(max_steps={32: 1800, 64: 1500}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
+                 mixed_precision="auto", sample_every=300, checkpoint_every=300, seed=0)
+    return cfg, train
+
 # %% ../nbs/09_pose_diffusion.ipynb #ca162ef1
-def _prepare_poses(poses) -> torch.Tensor:
+def prepare_poses(poses) -> torch.Tensor:
     "A pose (17, 3) or batch (N, 17, 3) -> validated float32 (N, 17, 3) on the CPU."
     t = poses.detach().cpu() if isinstance(poses, torch.Tensor) else poses
     try: arr = np.asarray(t, dtype=np.float32)
@@ -269,7 +263,7 @@ def _prepare_poses(poses) -> torch.Tensor:
     if len(arr) == 0: raise ValueError("poses: got an empty batch (0, 17, 3)")
     return check_poses(torch.from_numpy(arr))
 
-def _prepare_attrs(attrs, n: int) -> torch.Tensor | None:
+def prepare_attrs(attrs, n: int) -> torch.Tensor | None:
     "None / dict / list of dicts / (7,) / (N, 7) / (N, 43) -> validated one-hot (N, 43) on the CPU (or None)."
     if attrs is None: return None
     if isinstance(attrs, (list, tuple)) and len(attrs) == 0: raise ValueError("attrs: got an empty list; pass None for no attributes")
@@ -284,6 +278,8 @@ def _prepare_attrs(attrs, n: int) -> torch.Tensor | None:
     if len(onehot) != n: raise ValueError(f"attrs: got {len(onehot)} attribute rows for {n} poses (give 1 or {n})")
     return onehot
 
+DEFAULT_POSE_MODEL = "pose32"   # the shipped model `PosePipeline.from_pretrained()` loads (pose64 once it ships)
+
 class PosePipeline:
     "Poses (+ attributes) -> uint8 images (N, H, W, 3) with a trained `PoseModel`."
     def __init__(self, model: PoseModel, device: str | torch.device | None = None):
@@ -291,9 +287,16 @@ class PosePipeline:
         self.model = model.to(self.device).eval()
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None) -> PosePipeline:
-        "Load a `PoseModel.save_pretrained` folder (or a training run folder holding `final/`)."
-        path = Path(path)
+    def from_pretrained(cls, path: str | Path | None = None, device: str | torch.device | None = None) -> PosePipeline:
+        "Load a `PoseModel.save_pretrained` folder, a run folder holding `final/`, or a shipped name (default `DEFAULT_POSE_MODEL`)."
+        path = Path(path if path is not None else DEFAULT_POSE_MODEL)
+        if not path.exists() and len(path.parts) == 1:                     # a shipped model's name, e.g. "pose32"
+            from zizi.core import data_dir
+            shipped = data_dir() / "pretrained" / path
+            if not shipped.exists():
+                names = sorted(p.name for p in (data_dir() / "pretrained").glob("pose*"))
+                raise FileNotFoundError(f"{path} is neither a folder nor a shipped model; shipped pose models: {names}")
+            path = shipped
         if not (path / "config.json").exists() and (path / "final" / "config.json").exists(): path = path / "final"
         return cls(PoseModel.from_pretrained(path), device)
 
@@ -303,10 +306,10 @@ class PosePipeline:
     def __call__(self, poses, attrs=None, steps: int = 20, seed: int = 0, guidance: float = 2.0,
                  sampler: str = "dpmpp_2m", size: int | None = None) -> np.ndarray:
         "Generate one image per pose: uint8 (N, H, W, 3). Same inputs and `seed` -> same images."
-        p = _prepare_poses(poses)
+        p = prepare_poses(poses)
         if attrs is not None and not self.config.use_attrs:
             raise ValueError("attrs were given, but this model was trained without attributes (use_attrs=False): pass attrs=None")
-        a = _prepare_attrs(attrs, len(p))
+        a = prepare_attrs(attrs, len(p))
         if int(steps) != steps or steps < 1: raise ValueError(f"steps must be a positive integer, got {steps!r}")
         if not np.isfinite(guidance) or guidance < 0: raise ValueError(f"guidance must be a finite number >= 0, got {guidance!r}")
         size = size or self.config.size
@@ -314,3 +317,35 @@ class PosePipeline:
             raise ValueError(f"size {size} must be a multiple of {self.config.unet.multiple} for this model")
         x = pose_sample(self.model, p.to(self.device), a, int(steps), seed, float(guidance), sampler, size)
         return to_uint8(x)
+
+# %% ../nbs/09_pose_diffusion.ipynb #1300a0ca
+def _resize_uint8(images: np.ndarray, size: int) -> np.ndarray:
+    "uint8 (N, H, W, 3) -> (N, size, size, 3), antialiased bilinear (no-op at the same size)."
+    if images.shape[1:3] == (size, size): return images
+    x = torch.from_numpy(images).permute(0, 3, 1, 2).float()
+    x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+    return x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance: float = 2.0, seed: int = 0,
+                        data_seed: int = 789, size: int | None = None, critic=None, regressor=None, batch: int = 64,
+                        return_images: bool = False) -> dict:
+    "PCK@0.1 and critic attribute accuracy of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'."
+    from zizi.core import data_dir
+    from zizi.data import ATTRIBUTES, PerformerDataset
+    from zizi.metrics import pose_pck
+    from zizi.quality import PerformerCritic, attribute_accuracy
+    size = size or pipe.config.size
+    critic = critic or PerformerCritic.from_pretrained(data_dir() / "pretrained" / "critic32")
+    ds = PerformerDataset(n, size, seed=data_seed)
+    poses, attrs = ds.labels()
+    renders = ds.images.numpy()
+    generated = np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch], steps=steps, seed=seed + i, guidance=guidance)
+                                for i in range(0, n, batch)])
+    def attr_acc(images): return attribute_accuracy(critic, _resize_uint8(images, critic.config.size), attrs)
+    acc_g, acc_r = attr_acc(generated), attr_acc(renders)
+    out = dict(size=size, n=n, steps=steps, guidance=guidance,
+               pck=pose_pck(generated, poses, 0.1, regressor), pck_renders=pose_pck(renders, poses, 0.1, regressor),
+               attr_mean=float(acc_g.mean()), attr_mean_renders=float(acc_r.mean()),
+               attr_acc=dict(zip(ATTRIBUTES, map(float, acc_g))), attr_acc_renders=dict(zip(ATTRIBUTES, map(float, acc_r))))
+    if return_images: out.update(generated=generated, renders=renders, poses=poses, attrs=attrs)
+    return out

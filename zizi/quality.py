@@ -13,9 +13,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 from scipy import ndimage
 
+from .core import load_weights_folder, save_weights_folder
 from .data import ATTR_SIZES
 
 # %% auto #0
@@ -143,19 +143,15 @@ class PerformerCritic(nn.Module):
         return torch.cat(out).numpy()
 
     def save_pretrained(self, path) -> Path:
-        "Write `config.json` + `model.safetensors` into the folder `path`."
-        path = Path(path); path.mkdir(parents=True, exist_ok=True)
-        (path / "config.json").write_text(json.dumps({"_class": type(self).__name__, **self.config.to_dict()}, indent=2) + "\n")
-        save_file({k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}, str(path / "model.safetensors"))
-        return path
+        "Write `config.json` + `model.safetensors` into the folder `path`, atomically."
+        return save_weights_folder(path, self.state_dict(), self.config.to_dict(), type(self).__name__)
 
     @classmethod
     def from_pretrained(cls, path) -> "PerformerCritic":
-        path = Path(path)
-        for f in ("config.json", "model.safetensors"):
-            if not (path / f).is_file(): raise FileNotFoundError(f"{path / f} not found: expected a folder written by PerformerCritic.save_pretrained")
-        model = cls(CriticConfig.from_dict(json.loads((path / "config.json").read_text())))
-        model.load_state_dict(load_file(str(path / "model.safetensors")))
+        "Load a `save_pretrained` folder, in eval mode."
+        config, state = load_weights_folder(path, cls.__name__)
+        model = cls(CriticConfig.from_dict(config))
+        model.load_state_dict(state)
         return model.eval()
 
 def _device_of(m: nn.Module) -> torch.device: return next(m.parameters()).device

@@ -237,12 +237,15 @@ def _infer_device(model_fn, device) -> torch.device:
 def sample(model_fn: ModelFn, shape: Sequence[int], betas, steps: int = 15, sampler: str = "dpmpp_2m",
            spacing: str = "trailing", prediction: str = "eps", eta: float | None = None, clip: bool = True,
            generator: torch.Generator | None = None, device=None, progress: bool = False,
-           callback: Callable | None = None) -> Tensor:
-    "Noise -> samples: draw x_T ~ N(0, I) of `shape` (seeded by `generator`) and run `SAMPLERS[sampler]` for `steps` steps."
+           callback: Callable | None = None, noise: Tensor | None = None) -> Tensor:
+    """Noise -> samples: draw x_T ~ N(0, I) of `shape` (seeded by `generator`), or start from the given `noise`, and run
+    `SAMPLERS[sampler]` for `steps` steps."""
     if sampler not in SAMPLERS: raise ValueError(f"sampler must be one of {list(SAMPLERS)}, got {sampler!r}")
     dev = _infer_device(model_fn, device)
     gdev = generator.device if generator is not None else dev
-    x = torch.randn(tuple(shape), generator=generator, device=gdev).to(dev)
+    if noise is None: x = torch.randn(tuple(shape), generator=generator, device=gdev).to(dev)
+    elif tuple(noise.shape) != tuple(shape): raise ValueError(f"noise has shape {tuple(noise.shape)}, expected {tuple(shape)}")
+    else: x = noise.to(dev, torch.float32)
     ts = make_timesteps(len(_check_betas(betas)), steps, spacing)
     kw = {} if eta is None else {"eta": eta}
     return SAMPLERS[sampler](model_fn, x, betas, ts, prediction=prediction, clip=clip, generator=generator,

@@ -5,7 +5,6 @@
 # %% ../nbs/05_unet.ipynb #d7c3cf81
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -14,9 +13,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .core import load_weights_folder, save_weights_folder
+
 # %% auto #0
-__all__ = ['timestep_embedding', 'TimeEmbedding', 'ResBlock', 'SelfAttention', 'CrossAttention', 'AttentionBlock', 'UNetConfig',
-           'Downsample', 'Upsample', 'UNet', 'feature_map_shapes']
+__all__ = ['timestep_embedding', 'TimeEmbedding', 'ResBlock', 'SelfAttention', 'CrossAttention', 'GlobalEmbedding',
+           'AttentionBlock', 'UNetConfig', 'Downsample', 'Upsample', 'UNet', 'feature_map_shapes']
 
 # %% ../nbs/05_unet.ipynb #419fd499
 def timestep_embedding(t: torch.Tensor, dim: int, flip_sin_to_cos: bool = True, freq_shift: float = 0.0,
@@ -108,6 +109,14 @@ class CrossAttention(nn.Module):
         h = self.out(_merge_heads(F.scaled_dot_product_attention(q, k, v, attn_mask=keep)))
         return h.masked_fill(empty[:, None, None], 0.0)
 
+# %% ../nbs/05_unet.ipynb #b6d57997
+class GlobalEmbedding(nn.Module):
+    "A global condition vector (B, in_dim) -> (B, dim), added to the time embedding: Linear, SiLU, Linear."
+    def __init__(self, in_dim: int, dim: int):
+        super().__init__()
+        self.mlp = nn.Sequential(nn.Linear(in_dim, dim), nn.SiLU(), nn.Linear(dim, dim))
+    def forward(self, g: torch.Tensor) -> torch.Tensor: return self.mlp(g.to(self.mlp[0].weight.dtype))
+
 # %% ../nbs/05_unet.ipynb #c4ef5701
 class AttentionBlock(nn.Module):
     "Transformer block on a feature map: self-attention, optional cross-attention, MLP (pre-LayerNorm, residual)."
@@ -147,6 +156,7 @@ class UNetConfig:
     head_dim: int | None = None
     cond_dim: int | None = None                    # width of condition tokens; None = no cross-attention
     extra_in_channels: int = 0                     # spatial condition channels (zero-initialised weights)
+    global_cond_dim: int | None = None             # width of a vector added to the time embedding (diffusers' "projection" class embedding)
     dropout: float = 0.0
     norm_groups: int = 8
     ff_mult: int = 4                               # MLP width in attention blocks (0 = no MLP)
@@ -163,6 +173,8 @@ class UNetConfig:
         if self.extra_in_channels < 0: raise ValueError(f"extra_in_channels must be >= 0, got {self.extra_in_channels}")
         if self.ff_mult < 0: raise ValueError(f"ff_mult must be >= 0, got {self.ff_mult}")
         if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.global_cond_dim is not None and self.global_cond_dim < 1:
+            raise ValueError(f"global_cond_dim must be None (no global condition) or >= 1, got {self.global_cond_dim}")
         if self.cond_dim is not None and self.cond_dim < 1:
             raise ValueError(f"cond_dim must be None (no cross-attention) or >= 1, got {self.cond_dim}")
         for w in self.widths:
@@ -246,7 +258,7 @@ def _grow_input_conv(state: dict, key: str, in_channels: int) -> None:
         state[key] = torch.cat([w, w.new_zeros(w.shape[0], in_channels - w.shape[1], *w.shape[2:])], dim=1)
 
 class UNet(nn.Module):
-    "Conditional denoiser: `model(x, t, cond=None, spatial=None, cond_mask=None)` -> (B, out_channels, H, W)."
+    "Conditional denoiser: `model(x, t, cond=None, spatial=None, cond_mask=None, global_cond=None)` -> (B, out_channels, H, W)."
     def __init__(self, config: UNetConfig | None = None, **kwargs):
         super().__init__()
         if config is not None and kwargs: raise ValueError("pass either a UNetConfig or keyword fields, not both")
@@ -255,6 +267,7 @@ class UNet(nn.Module):
         self.conv_in = nn.Conv2d(cfg.in_channels + cfg.extra_in_channels, c0, 3, padding=1)
         with torch.no_grad(): self.conv_in.weight[:, cfg.in_channels:].zero_()   # spatial inputs start silent
         self.time_embed = TimeEmbedding(c0, td, cfg.flip_sin_to_cos, cfg.freq_shift)
+        self.global_embed = GlobalEmbedding(cfg.global_cond_dim, td) if cfg.global_cond_dim else None
         def attn(level, ch):
             if not cfg.attends(level): return None
             return AttentionBlock(ch, cfg.heads_for(ch), cfg.cond_dim, cfg.ff_mult, p)
@@ -273,6 +286,13 @@ class UNet(nn.Module):
                 self.up.append(_Stage(ResBlock(ch + skips.pop(), w, td, g, p), attn(i, w), up)); ch = w
         self.norm_out = _group_norm(ch, g)
         self.conv_out = _zero_(nn.Conv2d(ch, cfg.out_channels, 3, padding=1))
+
+    def _check_global(self, g: torch.Tensor | None, x: torch.Tensor) -> torch.Tensor:
+        "A (B, global_cond_dim) vector; None means the null vector (all zeros)."
+        want = (x.shape[0], self.config.global_cond_dim)
+        if g is None: return x.new_zeros(want)
+        if tuple(g.shape) != want: raise ValueError(f"global_cond must have shape {want}, got {tuple(g.shape)}")
+        return g.to(x.dtype)
 
     def _check_inputs(self, x, t, cond, spatial, cond_mask):
         cfg = self.config
@@ -304,10 +324,13 @@ class UNet(nn.Module):
         return x, t
 
     def forward(self, x: torch.Tensor, t, cond: torch.Tensor | None = None, spatial: torch.Tensor | None = None,
-                cond_mask: torch.Tensor | None = None) -> torch.Tensor:
+                cond_mask: torch.Tensor | None = None, global_cond: torch.Tensor | None = None) -> torch.Tensor:
         "Predict from noisy `x` (B,C,H,W) at timesteps `t` (B,) given tokens `cond` (B,L,cond_dim) and maps `spatial`."
         x, t = self._check_inputs(x, t, cond, spatial, cond_mask)
         temb = self.time_embed(t)
+        if self.global_embed is not None: temb = temb + self.global_embed(self._check_global(global_cond, x))
+        elif global_cond is not None:
+            raise ValueError("global_cond was passed, but this UNet has no global condition (UNetConfig.global_cond_dim=None)")
         h = self.conv_in(x)
         skips = [h]
         for block in self.down:
@@ -324,23 +347,15 @@ class UNet(nn.Module):
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
 
     def save_pretrained(self, path: str | Path) -> Path:
-        "Write `config.json` and `model.safetensors` into the folder `path` (created if needed)."
-        from safetensors.torch import save_file
-        path = Path(path); path.mkdir(parents=True, exist_ok=True)
-        (path / "config.json").write_text(json.dumps({"_class": type(self).__name__, **self.config.to_dict()}, indent=2) + "\n")
-        save_file({k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}, str(path / "model.safetensors"))
-        return path
+        "Write `config.json` and `model.safetensors` into the folder `path`, atomically."
+        return save_weights_folder(path, self.state_dict(), self.config.to_dict(), type(self).__name__)
 
     @classmethod
     def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None, **overrides) -> UNet:
         "Load a `save_pretrained` folder; `overrides` replace config fields (raising `extra_in_channels` adds zero weights)."
-        from safetensors.torch import load_file
-        path = Path(path)
-        for f in ("config.json", "model.safetensors"):
-            if not (path / f).is_file(): raise FileNotFoundError(f"{path / f} not found: expected a folder written by save_pretrained")
-        cfg = UNetConfig.from_dict({**json.loads((path / "config.json").read_text()), **overrides})
+        config, state = load_weights_folder(path, cls.__name__)
+        cfg = UNetConfig.from_dict({**config, **overrides})
         model = cls(cfg)
-        state = load_file(str(path / "model.safetensors"))
         _grow_input_conv(state, "conv_in.weight", cfg.in_channels + cfg.extra_in_channels)
         try: model.load_state_dict(state)
         except RuntimeError as e: raise ValueError(f"the weights in {path} do not fit the config {cfg}: {e}") from e
