@@ -17,7 +17,8 @@ import torch
 from .core import get_device, image_grid, mixed_precision_for, save_gif, save_image, to_uint8
 
 # %% auto #0
-__all__ = ['performer_grid', 'pose_to_performer_strip', 'dance_frames', 'noise_strip', 'schedule_figure', 'demo', 'info', 'main']
+__all__ = ['performer_grid', 'pose_to_performer_strip', 'dance_frames', 'noise_strip', 'schedule_figure', 'demo',
+           'load_pose_files', 'parse_attrs', 'generate', 'info', 'main']
 
 # %% ../nbs/90_cli.ipynb #22484fbc
 def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
@@ -87,6 +88,46 @@ def demo(out: str | Path = "zizi-demo", quick: bool = False, seed: int = 0) -> d
     (out / "demo.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 
+# %% ../nbs/90_cli.ipynb #22a9d0f9
+def load_pose_files(paths: list[str | Path], width: float | None = None, height: float | None = None) -> np.ndarray:
+    "Poses float32 (N, 17, 3) from `.npy` files ((17, 3) or (N, 17, 3)) and OpenPose `.json` files, in order."
+    from zizi.pose import load_openpose_json, validate_poses
+    out = []
+    for p in map(Path, paths):
+        if not p.is_file(): raise FileNotFoundError(f"{p}: no such pose file")
+        if p.suffix == ".npy":
+            try: arr = np.load(p, allow_pickle=False)
+            except ValueError as e: raise ValueError(f"{p}: not a plain NumPy array file ({e})") from e
+            out.append(validate_poses(arr[None] if arr.ndim == 2 else arr, str(p)))
+        elif p.suffix == ".json":
+            people = load_openpose_json(p, width, height)
+            if not people: raise ValueError(f"{p}: the OpenPose file has no people")
+            out.append(np.stack(people))
+        else: raise ValueError(f"{p}: expected a .npy array of COCO-17 poses or an OpenPose .json file")
+    if not out: raise ValueError("no pose files given")
+    return np.concatenate(out).astype(np.float32)
+
+def parse_attrs(items: list[str]) -> dict[str, str]:
+    "`['outfit_colour=gold', ...]` -> `{'outfit_colour': 'gold'}` (values are checked by the pipeline)."
+    pairs = [s.split("=", 1) for s in items]
+    bad = [s for s, kv in zip(items, pairs) if len(kv) != 2 or not kv[0] or not kv[1]]
+    if bad: raise ValueError(f"--attr expects NAME=VALUE (e.g. outfit_colour=gold), got {bad}")
+    return {k.strip(): v.strip() for k, v in pairs}
+
+def generate(paths: list[str | Path], out: str | Path, model: str | None = None, attrs: dict | None = None,
+             steps: int = 15, seed: int = 0, guidance: float = 2.0, scale: int = 4, fps: float = 12,
+             width: float | None = None, height: float | None = None) -> list[Path]:
+    "Poses from files -> images by a `PosePipeline`, saved as PNGs in the folder `out` or as one GIF `out.gif`."
+    from zizi.live import dance_frames, upscale
+    from zizi.pipeline import PosePipeline
+    poses = load_pose_files(paths, width, height)
+    pipe = PosePipeline.from_pretrained(model)
+    frames = upscale(dance_frames(pipe, poses, attrs or {}, seed=seed, steps=steps, guidance=guidance), scale)
+    out = Path(out)
+    if out.suffix == ".gif": return [save_gif(frames, out, fps=fps)]
+    out.mkdir(parents=True, exist_ok=True)
+    return [save_image(f, out / f"pose_{i:04d}.png") for i, f in enumerate(frames)]
+
 # %% ../nbs/90_cli.ipynb #a19cbf55
 def info() -> dict:
     "Versions, the device zizi picks and its mixed-precision mode."
@@ -127,6 +168,18 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--sample-every", type=int, default=250)
     t.add_argument("--mixed-precision", default="auto", choices=["auto", "no", "bf16", "fp16"])
     t.add_argument("--device", default=None)
+    g = sub.add_parser("generate", help="pose files (.npy COCO-17 or OpenPose .json) -> images by a pose model")
+    g.add_argument("poses", nargs="+", help=".npy files of (17, 3) / (N, 17, 3) poses in [0, 1], or OpenPose .json files")
+    g.add_argument("--out", required=True, help="a folder for one PNG per pose, or a .gif path for one frame per pose")
+    g.add_argument("--model", default=None, help="a shipped model name (pose32) or a folder (default: the pipeline's default)")
+    g.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="an attribute, repeatable; others from --seed")
+    g.add_argument("--steps", type=int, default=15)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--guidance", type=float, default=2.0)
+    g.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the saved images")
+    g.add_argument("--fps", type=float, default=12)
+    g.add_argument("--width", type=float, default=None, help="image width of pixel-coordinate OpenPose files")
+    g.add_argument("--height", type=float, default=None, help="image height of pixel-coordinate OpenPose files")
     k = sub.add_parser("train-critic", help="train the attribute critic behind the performer FID (zizi.quality)")
     k.add_argument("--out", required=True, help="folder for config.json, model.safetensors and metrics.json")
     k.add_argument("--size", type=int, default=32)
@@ -170,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         for k, v in m["files"].items(): print(f"  {k:18s} {Path(args.out) / v}")
     elif args.command == "train":
         _train(args)
+    elif args.command == "generate":
+        files = generate(args.poses, args.out, args.model, parse_attrs(args.attr), args.steps, args.seed, args.guidance,
+                         args.scale, args.fps, args.width, args.height)
+        print(f"zizi generate: wrote {len(files)} file(s): {files[0]}{' ...' if len(files) > 1 else ''}")
     elif args.command == "train-critic":
         _train_critic(args)
     elif args.command == "info":
