@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import io
-import json
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from .core import data_dir, save_gif, to_uint8
+from .core import save_gif, to_uint8
 from .data import ATTRIBUTES, attrs_to_names, sample_attrs, validate_attrs
 from .pipeline import PosePipeline, pose_sample, prepare_attrs, prepare_poses
 from .pose import _face_visible, _skeleton_3d, dance_sequence, render_skeleton, render_skeletons
@@ -23,8 +22,8 @@ from .pose import _face_visible, _skeleton_3d, dance_sequence, render_skeleton, 
 # %% auto #0
 __all__ = ['CONTROL_RANGES', 'PRESET_POSES', 'DEFAULT_MODEL', 'DEFAULT_STEPS', 'DEFAULT_GUIDANCE', 'RANDOM', 'CUSTOM',
            'DETERMINISTIC_SAMPLERS', 'PoseControls', 'check_controls', 'controls_to_pose', 'interpolate_controls',
-           'shipped_pose_models', 'load_pipeline', 'resolve_attrs', 'upscale', 'side_by_side', 'studio_frame',
-           'pose_studio', 'dance_frames', 'flicker', 'choreography', 'make_dance_gif']
+           'load_pipeline', 'resolve_attrs', 'upscale', 'side_by_side', 'studio_frame', 'pose_studio', 'dance_frames',
+           'flicker', 'choreography', 'make_dance_gif']
 
 # %% ../nbs/09b_live.ipynb #910b8944
 def _control(default: float, lo: float, hi: float, doc: str):
@@ -133,25 +132,9 @@ DEFAULT_MODEL = "pose32"     # a folder of data/pretrained: the shipped pose + a
 DEFAULT_STEPS = 6            # dpmpp_2m steps per studio frame: chosen by the latency measurement (section 5)
 DEFAULT_GUIDANCE = 2.0       # classifier-free guidance of the studio and the dance (1 = off, half the cost)
 
-def shipped_pose_models() -> list[str]:
-    "Names of the `PoseModel` folders shipped in data/pretrained (what `load_pipeline` accepts by name)."
-    root = data_dir() / "pretrained"
-    out = []
-    for d in sorted(root.iterdir()) if root.is_dir() else []:
-        cfg = d / "config.json"
-        if cfg.is_file() and json.loads(cfg.read_text()).get("_class") == "PoseModel": out.append(d.name)
-    return out
-
 def load_pipeline(name_or_path: str | Path | None = None, device: str | torch.device | None = None) -> PosePipeline:
-    """A `PosePipeline` from a shipped model name (a folder of data/pretrained; default `DEFAULT_MODEL`) or from the
-    path of a `save_pretrained` / training-run folder."""
-    target = DEFAULT_MODEL if name_or_path is None else name_or_path
-    shipped = data_dir() / "pretrained" / str(target)
-    path = shipped if isinstance(target, str) and "/" not in target and shipped.is_dir() else Path(target)
-    if not path.is_dir():
-        raise FileNotFoundError(f"no pose model {str(target)!r}: not a folder, and not one of the shipped models "
-                                f"{shipped_pose_models()} in {data_dir() / 'pretrained'}")
-    return PosePipeline.from_pretrained(path, device)
+    "A `PosePipeline` from a shipped model name (default `DEFAULT_MODEL`, the fast one) or a folder."
+    return PosePipeline.from_pretrained(DEFAULT_MODEL if name_or_path is None else name_or_path, device)
 
 # %% ../nbs/09b_live.ipynb #7d18e110
 RANDOM = "random"

@@ -25,7 +25,7 @@ from .unet import UNet, UNetConfig
 # %% auto #0
 __all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'pose_batch', 'pose_denoiser', 'pose_sample',
            'held_out_conditions', 'pose_preview_fn', 'train_pose_model', 'pose_recipe', 'prepare_poses',
-           'prepare_attrs', 'PosePipeline', 'evaluate_pose_model']
+           'prepare_attrs', 'shipped_pose_models', 'PosePipeline', 'evaluate_pose_model']
 
 # %% ../nbs/09_pose_diffusion.ipynb #4b9d0ac6
 POSE_ENCODERS: tuple[str, ...] = ("tokens", "heatmaps", "both")
@@ -280,6 +280,13 @@ def prepare_attrs(attrs, n: int) -> torch.Tensor | None:
 
 DEFAULT_POSE_MODEL = "pose32"   # the shipped model `PosePipeline.from_pretrained()` loads (pose64 once it ships)
 
+def shipped_pose_models() -> list[str]:
+    "Names of the `PoseModel` folders shipped in data/pretrained (what `PosePipeline.from_pretrained` accepts by name)."
+    from zizi.core import data_dir
+    root = data_dir() / "pretrained"
+    return [d.name for d in sorted(root.iterdir()) if root.is_dir()
+            and (d / "config.json").is_file() and json.loads((d / "config.json").read_text()).get("_class") == "PoseModel"]
+
 class PosePipeline:
     "Poses (+ attributes) -> uint8 images (N, H, W, 3) with a trained `PoseModel`."
     def __init__(self, model: PoseModel, device: str | torch.device | None = None):
@@ -289,14 +296,13 @@ class PosePipeline:
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str | torch.device | None = None) -> PosePipeline:
         "Load a `PoseModel.save_pretrained` folder, a run folder holding `final/`, or a shipped name (default `DEFAULT_POSE_MODEL`)."
+        from zizi.core import data_dir
         path = Path(path if path is not None else DEFAULT_POSE_MODEL)
         if not path.exists() and len(path.parts) == 1:                     # a shipped model's name, e.g. "pose32"
-            from zizi.core import data_dir
-            shipped = data_dir() / "pretrained" / path
-            if not shipped.exists():
-                names = sorted(p.name for p in (data_dir() / "pretrained").glob("pose*"))
-                raise FileNotFoundError(f"{path} is neither a folder nor a shipped model; shipped pose models: {names}")
-            path = shipped
+            if not (data_dir() / "pretrained" / path).is_dir():
+                raise FileNotFoundError(f"no pose model {str(path)!r}: not a folder, and not one of the shipped models "
+                                        f"{shipped_pose_models()} in {data_dir() / 'pretrained'}")
+            path = data_dir() / "pretrained" / path
         if not (path / "config.json").exists() and (path / "final" / "config.json").exists(): path = path / "final"
         return cls(PoseModel.from_pretrained(path), device)
 
@@ -321,10 +327,8 @@ class PosePipeline:
 # %% ../nbs/09_pose_diffusion.ipynb #1300a0ca
 def _resize_uint8(images: np.ndarray, size: int) -> np.ndarray:
     "uint8 (N, H, W, 3) -> (N, size, size, 3), antialiased bilinear (no-op at the same size)."
-    if images.shape[1:3] == (size, size): return images
-    x = torch.from_numpy(images).permute(0, 3, 1, 2).float()
-    x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
-    return x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+    from zizi.metrics import images_to_input, resize_to
+    return images if images.shape[1:3] == (size, size) else to_uint8(resize_to(images_to_input(images), size))
 
 def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance: float = 2.0, seed: int = 0,
                         data_seed: int = 789, size: int | None = None, critic=None, regressor=None, batch: int = 64,
