@@ -22,12 +22,12 @@ def main() -> None:
     args = ap.parse_args()
     from zizi.core import data_dir, image_grid, save_image
     from zizi.data import PerformerDataset
-    from zizi.quality import PerformerCritic, compare_recipes, performer_fid, sampler_step_table
+    from zizi.quality import compare_recipes, load_critic, performer_fid, sampler_step_table
     from zizi.schedules import NoiseSchedule
     from zizi.unet import UNet
     t0 = time.perf_counter()
     out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    critic = PerformerCritic.from_pretrained(data_dir() / "pretrained" / "critic32")
+    critic = load_critic(32)
     reference = PerformerDataset(2000, 32, seed=123).images.numpy()
     held = PerformerDataset(500, 32, seed=456).images.numpy()
     ckpt = data_dir() / "pretrained" / "uncond32"

@@ -17,7 +17,7 @@ import torch
 from .core import save_gif, to_uint8
 from .data import ATTRIBUTES, attrs_to_names, sample_attrs, validate_attrs
 from .pipeline import PosePipeline, pose_sample, prepare_attrs, prepare_poses
-from .pose import _face_visible, _skeleton_3d, dance_sequence, render_skeleton, render_skeletons
+from .pose import dance_sequence, forward_kinematics, render_skeleton, render_skeletons
 
 # %% auto #0
 __all__ = ['CONTROL_RANGES', 'PRESET_POSES', 'DEFAULT_MODEL', 'DEFAULT_STEPS', 'DEFAULT_GUIDANCE', 'RANDOM', 'CUSTOM',
@@ -92,13 +92,13 @@ def controls_to_pose(controls: PoseControls | dict | None = None, aspect: float 
     c = check_controls(PoseControls() if controls is None else controls)
     if not (np.isfinite(aspect) and aspect > 0): raise ValueError(f"aspect must be a positive number, got {aspect!r}")
     p = _angles(c)
-    J, _ = _skeleton_3d(p)                                           # body units: mid-hip at 0, Y up
+    J, _, face = forward_kinematics(p)                               # body units: mid-hip at 0, Y up
     xy = J[0, :, :2] * np.array([1.0, -1.0])                         # image orientation: y down
     t = np.deg2rad(c.tilt)
     xy = xy @ np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])   # + = clockwise on screen
     xy[:, 1] -= xy[:, 1].max()                                       # the lowest joint on the floor
     xy = xy * c.height / np.array([aspect, 1.0]) + np.array([c.x, c.y])
-    vis = ((xy >= 0) & (xy <= 1)).all(-1) & np.concatenate([_face_visible(p)[0], np.ones(12, bool)])
+    vis = ((xy >= 0) & (xy <= 1)).all(-1) & np.concatenate([face[0], np.ones(12, bool)])
     return np.concatenate([xy, vis[:, None]], -1).astype(np.float32)
 
 def interpolate_controls(a: PoseControls, b: PoseControls, t: float) -> PoseControls:

@@ -245,7 +245,7 @@ def pose_recipe(size: int = 32) -> tuple[PoseModelConfig, dict]:
     if size not in unets: raise ValueError(f"pose recipes exist for sizes {sorted(unets)}, got {size}")
     cfg = PoseModelConfig(unet=unets[size], encoder="both", use_attrs=True, attr_global=True, cond_dim=64,
                           spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size)
-    train = dict(max_steps={32: 1800, 64: 1500}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
+    train = dict(max_steps={32: 1800, 64: 2400}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
                  mixed_precision="auto", sample_every=300, checkpoint_every=300, seed=0)
     return cfg, train
 
@@ -334,12 +334,11 @@ def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance:
                         data_seed: int = 789, size: int | None = None, critic=None, regressor=None, batch: int = 64,
                         return_images: bool = False) -> dict:
     "PCK@0.1 and critic attribute accuracy of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'."
-    from zizi.core import data_dir
     from zizi.data import ATTRIBUTES, PerformerDataset
     from zizi.metrics import pose_pck
-    from zizi.quality import PerformerCritic, attribute_accuracy
+    from zizi.quality import attribute_accuracy, load_critic
     size = size or pipe.config.size
-    critic = critic or PerformerCritic.from_pretrained(data_dir() / "pretrained" / "critic32")
+    critic = critic or load_critic(size)
     ds = PerformerDataset(n, size, seed=data_seed)
     poses, attrs = ds.labels()
     renders = ds.images.numpy()

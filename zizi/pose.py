@@ -13,12 +13,13 @@ from typing import Sequence
 import numpy as np
 
 # %% auto #0
-__all__ = ['COCO17_NAMES', 'COCO17_EDGES', 'COCO17_FLIP', 'ANTHRO', 'EXTREME_MOVES', 'OPENPOSE_COLORS', 'COCO17_TO_BODY18_SLOT',
-           'COCO17_JOINT_COLORS', 'COCO17_EDGE_COLORS', 'BODY18_TO_COCO17', 'BODY25_TO_COCO17', 'MEDIAPIPE33_TO_COCO17',
-           'COCO17_TO_BODY18', 'OPENPOSE_FORMATS', 'DANCE_MOVES', 'validate_pose', 'validate_poses', 'flip_pose',
-           'PoseSamplerConfig', 'sample_poses', 'sample_pose', 'pose_bone_lengths', 'size_hw', 'render_skeleton',
-           'render_skeletons', 'render_heatmaps', 'from_openpose', 'to_openpose', 'load_openpose_json',
-           'from_mediapipe', 'load_mediapipe_json', 'load_coco_keypoints', 'normalize_pose', 'dance_sequence']
+__all__ = ['COCO17_NAMES', 'COCO17_EDGES', 'COCO17_FLIP', 'ANTHRO', 'EXTREME_MOVES', 'SKELETON_ANGLES', 'OPENPOSE_COLORS',
+           'COCO17_TO_BODY18_SLOT', 'COCO17_JOINT_COLORS', 'COCO17_EDGE_COLORS', 'BODY18_TO_COCO17', 'BODY25_TO_COCO17',
+           'MEDIAPIPE33_TO_COCO17', 'COCO17_TO_BODY18', 'OPENPOSE_FORMATS', 'DANCE_MOVES', 'validate_pose',
+           'validate_poses', 'flip_pose', 'PoseSamplerConfig', 'forward_kinematics', 'sample_poses', 'sample_pose',
+           'pose_bone_lengths', 'size_hw', 'render_skeleton', 'render_skeletons', 'render_heatmaps', 'from_openpose',
+           'to_openpose', 'load_openpose_json', 'from_mediapipe', 'load_mediapipe_json', 'load_coco_keypoints',
+           'normalize_pose', 'dance_sequence']
 
 # %% ../nbs/01_pose.ipynb #6bf932df
 COCO17_NAMES: list[str] = [
@@ -170,6 +171,27 @@ def _face_visible(p: dict) -> np.ndarray:
     normals = np.array([[0, 0, 1.0], [0.6, 0, 0.8], [-0.6, 0, 0.8], [1.0, 0, 0], [-1.0, 0, 0]])
     towards_camera = _apply(R_head, normals)[..., 2]          # z component of each point's outward normal
     return towards_camera > np.array([-0.2, -0.05, -0.05, -0.5, -0.5])
+
+# %% ../nbs/01_pose.ipynb #c55d617d
+# the angle names of `forward_kinematics` -> their per-pose trailing shape ((2,) = left, right)
+SKELETON_ANGLES: dict[str, tuple] = dict(
+    yaw=(), pelvis_roll=(), torso_roll=(), torso_pitch=(), head_roll=(), head_pitch=(), head_yaw=(),
+    arm_a=(2,), arm_b=(2,), fore_a=(2,), fore_b=(2,), leg_a=(2,), leg_b=(2,), shank_a=(2,), shank_b=(2,))
+
+def forward_kinematics(angles: dict, lengths: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Joints (n, 17, 3) in body units (mid-hip at 0, X = performer's left, Y up, Z to the camera), the head top
+    (n, 3) and face-point visibility (n, 5) from joint angles in radians (`SKELETON_ANGLES`; `_a` = abduction,
+    `_b` = flexion; 0 = standing straight, arms hanging). `lengths` overrides `ANTHRO` bone lengths."""
+    missing = [k for k in SKELETON_ANGLES if k not in angles]
+    if missing: raise ValueError(f"angles: missing {missing}; expected all of {list(SKELETON_ANGLES)}")
+    p = {k: np.atleast_1d(np.asarray(angles[k], float)) for k in SKELETON_ANGLES}
+    n = len(p["yaw"])
+    for k, tail in SKELETON_ANGLES.items():
+        if p[k].shape == tail: p[k] = np.broadcast_to(p[k], (n, *tail))
+        if p[k].shape != (n, *tail): raise ValueError(f"angles[{k!r}]: expected shape {(n, *tail)}, got {p[k].shape}")
+        if not np.isfinite(p[k]).all(): raise ValueError(f"angles[{k!r}]: contains NaN or inf")
+    J, top = _skeleton_3d(p, lengths)
+    return J, top, _face_visible(p)
 
 # %% ../nbs/01_pose.ipynb #bb0581ba
 def _deg(x): return np.deg2rad(x)

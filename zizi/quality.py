@@ -15,13 +15,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from scipy import ndimage
 
-from .core import load_weights_folder, save_weights_folder
+from .core import data_dir, load_weights_folder, save_weights_folder
 from .data import ATTR_SIZES
 
 # %% auto #0
 __all__ = ['STEP_GRID', 'RECIPES', 'silhouette_features', 'SilhouetteCheck', 'nearest_render_distance', 'CriticConfig',
-           'PerformerCritic', 'train_critic', 'attribute_accuracy', 'performer_fid', 'evaluate_samples',
-           'sampler_step_table', 'compare_recipes']
+           'critic_config', 'PerformerCritic', 'train_critic', 'load_critic', 'attribute_accuracy', 'performer_fid',
+           'evaluate_samples', 'sampler_step_table', 'compare_recipes']
 
 # %% ../nbs/07b_first_model.ipynb #992b5ca8
 def _as_uint8_nhwc(images) -> np.ndarray:
@@ -105,6 +105,12 @@ class CriticConfig:
     def from_dict(cls, d: dict) -> "CriticConfig":
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items() if not k.startswith("_")})
 
+def critic_config(size: int = 32) -> CriticConfig:
+    "The critic for `size`-pixel images: (32, 64, 128) at 32; each doubling adds a stage and halves the first width."
+    if size < 8 or size & (size - 1): raise ValueError(f"critic size must be a power of two >= 8, got {size}")
+    extra = max(0, size.bit_length() - 6)                   # 64 -> 1, 128 -> 2
+    return CriticConfig(size=size, widths=tuple(128 >> i for i in reversed(range(3 + extra))))
+
 def _conv_block(cin: int, cout: int, groups: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.GroupNorm(groups, cout), nn.SiLU(),
                          nn.Conv2d(cout, cout, 3, padding=1), nn.GroupNorm(groups, cout), nn.SiLU())
@@ -168,7 +174,7 @@ def train_critic(size: int = 32, n_images: int = 20_000, steps: int = 1500, batc
     from tqdm.auto import tqdm
     device = get_device(device)
     torch.manual_seed(seed)
-    model = PerformerCritic(cfg or CriticConfig(size=size)).to(device)
+    model = PerformerCritic(cfg or critic_config(size)).to(device)
     data = PerformerDataset(n_images, size, seed=seed)
     x_all, y_all = data.images, torch.from_numpy(data.labels()[1])
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
@@ -183,6 +189,12 @@ def train_critic(size: int = 32, n_images: int = 20_000, steps: int = 1500, batc
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
         bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
     return model.eval().cpu()
+
+def load_critic(size: int = 32) -> PerformerCritic:
+    "The shipped critic for `size`-pixel images (`data/pretrained/critic<size>`), else the 32-pixel one."
+    folder = data_dir() / "pretrained" / f"critic{size}"
+    if not (folder / "config.json").exists(): folder = data_dir() / "pretrained" / "critic32"
+    return PerformerCritic.from_pretrained(folder)
 
 def attribute_accuracy(critic: PerformerCritic, images, attrs) -> np.ndarray:
     "Per-attribute accuracy (n_attrs,) of the critic's reading of uint8 `images` against attribute indices `attrs`."
