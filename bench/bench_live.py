@@ -21,7 +21,8 @@ import torch
 
 from _common import machine_info, write_result
 from zizi.live import (DEFAULT_GUIDANCE, DEFAULT_STEPS, PRESET_POSES, dance_frames, interpolate_controls,
-                       load_pipeline, shipped_pose_models, studio_frame)
+                       load_pipeline, studio_frame)
+from zizi.pipeline import shipped_pose_models
 from zizi.pose import dance_sequence
 
 

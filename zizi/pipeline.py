@@ -278,7 +278,7 @@ def prepare_attrs(attrs, n: int) -> torch.Tensor | None:
     if len(onehot) != n: raise ValueError(f"attrs: got {len(onehot)} attribute rows for {n} poses (give 1 or {n})")
     return onehot
 
-DEFAULT_POSE_MODEL = "pose32"   # the shipped model `PosePipeline.from_pretrained()` loads (pose64 once it ships)
+DEFAULT_POSE_MODEL = "pose32"   # what `PosePipeline.from_pretrained()` loads: the shipped model with the best PCK
 
 def shipped_pose_models() -> list[str]:
     "Names of the `PoseModel` folders shipped in data/pretrained (what `PosePipeline.from_pretrained` accepts by name)."
