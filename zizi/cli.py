@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import get_device, image_grid, mixed_precision_for, save_gif, save_image, to_uint8
+from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gif, save_image, to_uint8
 
 # %% auto #0
 __all__ = ['performer_grid', 'pose_to_performer_strip', 'dance_frames', 'noise_strip', 'schedule_figure', 'demo',
@@ -130,12 +130,14 @@ def generate(paths: list[str | Path], out: str | Path, model: str | None = None,
 
 # %% ../nbs/90_cli.ipynb #a19cbf55
 def info() -> dict:
-    "Versions, the device zizi picks and its mixed-precision mode."
+    "Versions, the device zizi picks and its mixed-precision mode, and the shipped pose models."
     import diffusers, accelerate, zizi
+    from zizi.pipeline import DEFAULT_POSE_MODEL, shipped_pose_models
     dev = get_device()
     return {"zizi": zizi.__version__, "torch": torch.__version__, "diffusers": diffusers.__version__,
             "accelerate": accelerate.__version__, "device": str(dev), "mixed_precision": mixed_precision_for(dev),
-            "threads": torch.get_num_threads()}
+            "threads": torch.get_num_threads(), "data": str(data_dir()),
+            "pose_models": f"{' '.join(shipped_pose_models())} (default {DEFAULT_POSE_MODEL})"}
 
 def _in_notebook() -> bool:
     return "ipykernel" in sys.modules or "IN_TEST" in __import__("os").environ
@@ -147,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="zizi-demo", help="output folder (default: ./zizi-demo)")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--quick", action="store_true", help="fewer, smaller pictures (for CI)")
-    sub.add_parser("info", help="print versions, device and mixed-precision mode")
+    sub.add_parser("info", help="print versions, device, mixed-precision mode and the shipped pose models")
     t = sub.add_parser("train", help="train an unconditional UNet on rendered performers (resumes if --out has a checkpoint)")
     t.add_argument("--out", required=True, help="run folder: checkpoints/, samples/, final/ (save_pretrained layout)")
     t.add_argument("--size", type=int, default=32)
