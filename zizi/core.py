@@ -17,7 +17,7 @@ import torch
 # %% auto #0
 __all__ = ['get_device', 'cpu_has_fast_bf16', 'autocast_dtype', 'mixed_precision_for', 'seed_everything', 'to_uint8',
            'image_grid', 'show_images', 'save_image', 'save_gif', 'repo_root', 'data_dir', 'save_weights_folder',
-           'load_weights_folder', 'count_parameters', 'memory_anatomy', 'format_anatomy']
+           'load_weights_folder', 'WeightsFolderMixin', 'count_parameters', 'memory_anatomy', 'format_anatomy']
 
 # %% ../nbs/00_core.ipynb #382f11c2
 def _mps_available() -> bool:
@@ -190,6 +190,24 @@ def load_weights_folder(path: str | Path, cls_name: str) -> tuple[dict, dict]:
     if found != cls_name: raise ValueError(f"{path} holds a {found} checkpoint, not a {cls_name}: load it with {found}.from_pretrained")
     state = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(path / "model.safetensors")).items()}
     return config, state
+
+class WeightsFolderMixin:
+    """`save_pretrained` / `from_pretrained` for a module whose `config` is a `config_class` dataclass with
+    `to_dict` / `from_dict`: a weights folder, loaded in eval mode."""
+    config_class: type
+
+    def save_pretrained(self, path, half: bool = False) -> Path:
+        "Write `config.json` + `model.safetensors` (fp16 weights with `half=True`) into the folder `path`, atomically."
+        sd = {k: v.half() if half and v.is_floating_point() else v for k, v in self.state_dict().items()}
+        return save_weights_folder(path, sd, self.config.to_dict(), type(self).__name__)
+
+    @classmethod
+    def from_pretrained(cls, path):
+        "Load a `save_pretrained` folder (weights upcast to float32), in eval mode."
+        config, state = load_weights_folder(path, cls.__name__)
+        model = cls(cls.config_class.from_dict(config))
+        model.load_state_dict(state)
+        return model.eval()
 
 # %% ../nbs/00_core.ipynb #97e39f30
 def count_parameters(model: torch.nn.Module, trainable_only: bool = True) -> int:

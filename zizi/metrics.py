@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import data_dir, get_device, load_weights_folder, save_weights_folder
+from .core import WeightsFolderMixin, data_dir, get_device
 from .pose import COCO17_FLIP, COCO17_NAMES, validate_poses
 
 # %% auto #0
@@ -138,8 +138,9 @@ def _flip_prediction(xy: torch.Tensor, vis: torch.Tensor) -> tuple[torch.Tensor,
     xy = xy[:, COCO17_FLIP].clone(); xy[..., 0] = 1 - xy[..., 0]
     return xy, vis[:, COCO17_FLIP]
 
-class PoseRegressor(nn.Module):
+class PoseRegressor(WeightsFolderMixin, nn.Module):
     "Heatmap CNN + soft-argmax: `forward(x)` -> (xy (N,17,2) in [0,1], visibility logits (N,17), heatmap logits)."
+    config_class = PoseRegressorConfig
     def __init__(self, config: PoseRegressorConfig | None = None):
         super().__init__()
         self.config = cfg = config or PoseRegressorConfig()
@@ -186,19 +187,6 @@ class PoseRegressor(nn.Module):
                 xy, vis = (xy + xy_f) / 2, (vis + vis_f) / 2
             out.append(torch.cat([xy, (vis > 0).float()[..., None]], -1).cpu())
         return torch.cat(out).numpy() if out else np.zeros((0, self.config.n_joints, 3), np.float32)
-
-    def save_pretrained(self, path, half: bool = False) -> Path:
-        "Write `config.json` + `model.safetensors` (fp16 weights with `half=True`) into the folder `path`."
-        sd = {k: v.half() if half and v.is_floating_point() else v for k, v in self.state_dict().items()}
-        return save_weights_folder(path, sd, self.config.to_dict(), type(self).__name__)
-
-    @classmethod
-    def from_pretrained(cls, path) -> "PoseRegressor":
-        "Load a `save_pretrained` folder (weights upcast to float32), in eval mode."
-        config, state = load_weights_folder(path, cls.__name__)
-        model = cls(PoseRegressorConfig.from_dict(config))
-        model.load_state_dict(state)
-        return model.eval()
 
 # %% ../nbs/08b_pose_regressor.ipynb #e922d6c2
 def _gaussian_blur(x: torch.Tensor, sigma: torch.Tensor, radius: int = 3) -> torch.Tensor:

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from scipy import ndimage
 
-from .core import data_dir, load_weights_folder, save_weights_folder
+from .core import WeightsFolderMixin, data_dir
 from .data import ATTR_SIZES
 
 # %% auto #0
@@ -115,8 +115,9 @@ def _conv_block(cin: int, cout: int, groups: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.GroupNorm(groups, cout), nn.SiLU(),
                          nn.Conv2d(cout, cout, 3, padding=1), nn.GroupNorm(groups, cout), nn.SiLU())
 
-class PerformerCritic(nn.Module):
+class PerformerCritic(WeightsFolderMixin, nn.Module):
     "Attribute classifier trained only on renders: `features` (N, widths[-1]) and `forward` logits (N, sum(n_classes))."
+    config_class = CriticConfig
     def __init__(self, cfg: CriticConfig | None = None):
         super().__init__()
         self.config = cfg = cfg or CriticConfig()
@@ -148,17 +149,6 @@ class PerformerCritic(nn.Module):
             out.append(torch.stack([l.argmax(-1) for l in self.split_logits(logits)], -1).cpu())
         return torch.cat(out).numpy()
 
-    def save_pretrained(self, path) -> Path:
-        "Write `config.json` + `model.safetensors` into the folder `path`, atomically."
-        return save_weights_folder(path, self.state_dict(), self.config.to_dict(), type(self).__name__)
-
-    @classmethod
-    def from_pretrained(cls, path) -> "PerformerCritic":
-        "Load a `save_pretrained` folder, in eval mode."
-        config, state = load_weights_folder(path, cls.__name__)
-        model = cls(CriticConfig.from_dict(config))
-        model.load_state_dict(state)
-        return model.eval()
 
 def _device_of(m: nn.Module) -> torch.device: return next(m.parameters()).device
 
