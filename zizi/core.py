@@ -206,7 +206,8 @@ class WeightsFolderMixin:
         "Load a `save_pretrained` folder (weights upcast to float32), in eval mode."
         config, state = load_weights_folder(path, cls.__name__)
         model = cls(cls.config_class.from_dict(config))
-        model.load_state_dict(state)
+        try: model.load_state_dict(state)
+        except RuntimeError as e: raise ValueError(f"the weights in {path} do not fit its config.json: {e}") from e
         return model.eval()
 
 # %% ../nbs/00_core.ipynb #97e39f30

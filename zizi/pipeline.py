@@ -284,8 +284,9 @@ def shipped_pose_models() -> list[str]:
     "Names of the `PoseModel` folders shipped in data/pretrained (what `PosePipeline.from_pretrained` accepts by name)."
     from zizi.core import data_dir
     root = data_dir() / "pretrained"
-    return [d.name for d in sorted(root.iterdir()) if root.is_dir()
-            and (d / "config.json").is_file() and json.loads((d / "config.json").read_text()).get("_class") == "PoseModel"]
+    if not root.is_dir(): return []
+    return [d.name for d in sorted(root.iterdir())
+            if (d / "config.json").is_file() and json.loads((d / "config.json").read_text()).get("_class") == "PoseModel"]
 
 class PosePipeline:
     "Poses (+ attributes) -> uint8 images (N, H, W, 3) with a trained `PoseModel`."
