@@ -5,7 +5,8 @@
     python scripts/pose_encoder_experiments.py --eval     # PCK@0.1 + attribute accuracy at guidance 1/2/4 -> nbs/results/pose_encoders.json
 
 Each run is the 32x32 recipe of `zizi.pipeline.pose_recipe(32)` with only `encoder` changed and `max_steps` cut to
---steps (default 300), so the three differ in one thing.
+--steps (default 300), so the three differ in one thing. The recorded table predates the joint-weighted loss, so the
+runs keep `pose_loss_weight` at --loss-weight (default 0) to reproduce it.
 """
 import argparse
 import json
@@ -25,8 +26,10 @@ def main() -> None:
     ap.add_argument("--eval", action="store_true")
     ap.add_argument("--n", type=int, default=64, help="held-out conditions per evaluation")
     ap.add_argument("--out", default="nbs/results/pose_encoders.json")
+    ap.add_argument("--loss-weight", type=float, default=0.0, help="PoseModelConfig.pose_loss_weight of every run")
     args = ap.parse_args()
     cfg, train = pose_recipe(32)
+    cfg = replace(cfg, pose_loss_weight=args.loss_weight)
     train = {**train, "max_steps": args.steps, "sample_every": args.steps, "checkpoint_every": 100}
     if not args.eval:
         for enc in POSE_ENCODERS:
@@ -42,7 +45,7 @@ def main() -> None:
             rows.append({"encoder": enc, **r})
             print(enc, g, round(r["pck"], 3), round(r["attr_mean"], 3), flush=True)
     out = {"command": "python scripts/pose_encoder_experiments.py && python scripts/pose_encoder_experiments.py --eval",
-           "train_steps": args.steps, "recipe": "zizi.pipeline.pose_recipe(32) with encoder changed", "rows": rows}
+           "train_steps": args.steps, "recipe": f"zizi.pipeline.pose_recipe(32) with encoder changed, pose_loss_weight {args.loss_weight:g}", "rows": rows}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     print(args.out)

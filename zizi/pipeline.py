@@ -17,15 +17,15 @@ from torch import nn
 from .conditioning import (POSE_SPATIAL_CHANNELS, AttributeEncoder, AttributeEncoderConfig, KeypointEncoder,
                                KeypointEncoderConfig, check_drop, attrs_to_onehot, check_poses, condition_dropout,
                                pose_spatial)
-from .core import get_device, load_weights_folder, save_weights_folder, to_uint8
+from .core import WeightsFolderMixin, get_device, to_uint8
 from .data import ATTR_NAMES, ONEHOT_DIM
 from .schedules import NoiseSchedule, canonical_prediction
 from .unet import UNet, UNetConfig
 
 # %% auto #0
-__all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'pose_batch', 'pose_denoiser', 'pose_sample',
-           'held_out_conditions', 'pose_preview_fn', 'train_pose_model', 'pose_recipe', 'prepare_poses',
-           'prepare_attrs', 'shipped_pose_models', 'PosePipeline', 'evaluate_pose_model']
+__all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'pose_weight_map', 'pose_batch',
+           'pose_denoiser', 'pose_sample', 'held_out_conditions', 'pose_preview_fn', 'train_pose_model', 'pose_recipe',
+           'prepare_poses', 'prepare_attrs', 'shipped_pose_models', 'PosePipeline', 'evaluate_pose_model']
 
 # %% ../nbs/09_pose_diffusion.ipynb #4b9d0ac6
 POSE_ENCODERS: tuple[str, ...] = ("tokens", "heatmaps", "both")
@@ -43,6 +43,7 @@ class PoseModelConfig:
     cond_dim: int = 64               # width of every condition token
     spatial: str = "heatmaps"        # pose_spatial kind for the map door: "heatmaps" | "skeleton" | "both"
     p_uncond: float = 0.1            # condition dropout probability during training
+    pose_loss_weight: float = 0.0    # training: extra loss weight near the joints (`pose_weight_map`); 0 = plain MSE
     prediction: str = "x0"           # "eps" | "x0" | "v"
     schedule: str = "cosine"         # zizi.schedules kind
     n_train_steps: int = 1000        # diffusion steps of the training schedule
@@ -56,6 +57,8 @@ class PoseModelConfig:
         if self.spatial not in POSE_SPATIAL_CHANNELS:
             raise ValueError(f"PoseModelConfig.spatial must be one of {list(POSE_SPATIAL_CHANNELS)}, got {self.spatial!r}")
         if not 0.0 <= self.p_uncond <= 1.0: raise ValueError(f"PoseModelConfig.p_uncond must be in [0, 1], got {self.p_uncond}")
+        if not self.pose_loss_weight >= 0:
+            raise ValueError(f"PoseModelConfig.pose_loss_weight must be >= 0, got {self.pose_loss_weight}")
         if self.cond_dim < 1: raise ValueError(f"PoseModelConfig.cond_dim must be >= 1, got {self.cond_dim}")
         self.prediction = canonical_prediction(self.prediction)
         NoiseSchedule.from_kind(self.schedule, self.n_train_steps)              # validates the schedule name
@@ -91,8 +94,10 @@ class PoseModelConfig:
         return cls(**{k: v for k, v in d.items() if k in known})
 
 # %% ../nbs/09_pose_diffusion.ipynb #08a3f702
-class PoseModel(nn.Module):
-    "Pose (+ attribute) conditioned denoiser: `model(x, t, poses, attrs=None, drop=None)` -> (B, 3, H, W)."
+class PoseModel(WeightsFolderMixin, nn.Module):
+    """Pose (+ attribute) conditioned denoiser: `model(x, t, poses, attrs=None, drop=None)` -> (B, 3, H, W).
+    `save_pretrained` / `from_pretrained` (a weights folder, loaded in eval mode) come from `WeightsFolderMixin`."""
+    config_class = PoseModelConfig
     def __init__(self, config: PoseModelConfig | None = None, **kwargs):
         super().__init__()
         if config is not None and kwargs: raise ValueError("pass either a PoseModelConfig or keyword fields, not both")
@@ -133,28 +138,27 @@ class PoseModel(nn.Module):
 
     def num_parameters(self) -> int: return sum(p.numel() for p in self.parameters())
 
-    def save_pretrained(self, path: str | Path) -> Path:
-        "Write `config.json` + `model.safetensors` into the folder `path`, atomically."
-        return save_weights_folder(path, self.state_dict(), self.config.to_dict(), type(self).__name__)
-
-    @classmethod
-    def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None) -> PoseModel:
-        "Load a `save_pretrained` folder (fp16 shipped weights are upcast to float32)."
-        config, state = load_weights_folder(path, cls.__name__)
-        model = cls(PoseModelConfig.from_dict(config))
-        try: model.load_state_dict(state)
-        except RuntimeError as e: raise ValueError(f"the weights in {path} do not fit its config.json: {e}") from e
-        return model.to(device) if device is not None else model
 
 # %% ../nbs/09_pose_diffusion.ipynb #ca57611f
+def pose_weight_map(poses, size: int, strength: float, sigma: float | None = None) -> torch.Tensor:
+    "Loss weight (B, 1, size, size): `1 + strength * max_j bump_j`, a Gaussian of width `sigma` (default size/16) per visible joint."
+    from zizi.pose import render_heatmaps
+    p = poses.detach().cpu().numpy() if isinstance(poses, torch.Tensor) else np.asarray(poses, np.float32)
+    bumps = torch.from_numpy(render_heatmaps(p, size, sigma if sigma is not None else size / 16))
+    return 1 + strength * bumps.amax(1, keepdim=True)
+
 def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | None = None,
-               use_attrs: bool = True) -> tuple[torch.Tensor, dict]:
-    "`prepare_batch` for `Trainer`: (images, dict(poses, attrs, drop)) with one dropout mask for pose and attributes."
+               use_attrs: bool = True, loss_weight: float = 0.0) -> tuple:
+    """`prepare_batch` for `Trainer`: (images, dict(poses, attrs, drop)) with one dropout mask for pose and attributes,
+    plus a pixel loss weight (`pose_weight_map`, 1 where the condition is dropped) when `loss_weight > 0`."""
     missing = [k for k in ("image", "pose") + (("attrs",) if use_attrs else ()) if k not in batch]
     if missing: raise KeyError(f"batch lacks {missing}: expected PerformerDataset items (image, pose, attrs)")
     images = batch["image"]
     drop = condition_dropout(len(images), p_uncond, generator, device=images.device)
-    return images, dict(poses=batch["pose"], attrs=batch["attrs"] if use_attrs else None, drop=drop)
+    cond = dict(poses=batch["pose"], attrs=batch["attrs"] if use_attrs else None, drop=drop)
+    if not loss_weight: return images, cond
+    w = pose_weight_map(batch["pose"], images.shape[-1], loss_weight).to(images.device)
+    return images, cond, w.masked_fill(drop[:, None, None, None], 1.0)
 
 # %% ../nbs/09_pose_diffusion.ipynb #2fa5a9c1
 def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
@@ -229,7 +233,8 @@ def train_pose_model(out_dir: str | Path, cfg: PoseModelConfig | None = None, si
     model = PoseModel(cfg)
     data = PerformerDataset(n_images, size, seed=data_seed)
     trainer = Trainer(model, data, tcfg, sample_fn=pose_preview_fn(n_preview, data_seed))
-    trainer.prepare_batch = lambda batch: pose_batch(batch, cfg.p_uncond, trainer.generator, cfg.use_attrs)
+    trainer.prepare_batch = lambda batch: pose_batch(batch, cfg.p_uncond, trainer.generator, cfg.use_attrs,
+                                                        cfg.pose_loss_weight)
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write_text(old, json.dumps(recipe, indent=2))
     trainer.train(progress=progress, until=until)
@@ -244,7 +249,8 @@ def pose_recipe(size: int = 32) -> tuple[PoseModelConfig, dict]:
              64: UNetConfig(base_channels=16, channel_mults=(1, 2, 4, 4, 8), attention_levels=(-2, -1), num_heads=4)}
     if size not in unets: raise ValueError(f"pose recipes exist for sizes {sorted(unets)}, got {size}")
     cfg = PoseModelConfig(unet=unets[size], encoder="both", use_attrs=True, attr_global=True, cond_dim=64,
-                          spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size)
+                          spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size,
+                          pose_loss_weight=8.0)
     train = dict(max_steps={32: 1800, 64: 2400}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
                  mixed_precision="auto", sample_every=300, checkpoint_every=300, seed=0)
     return cfg, train

@@ -38,8 +38,9 @@ def min_snr_weight(snr: torch.Tensor, gamma: float | None, prediction: str) -> t
 
 def diffusion_loss(model: Callable, x0: torch.Tensor, schedule: NoiseSchedule, prediction: str = "eps",
                    min_snr_gamma: float | None = None, generator: torch.Generator | None = None,
-                   cond: dict | None = None) -> torch.Tensor:
-    "Noise `x0` at random timesteps and return the (optionally min-SNR weighted) MSE of `model`'s prediction."
+                   cond: dict | None = None, weight: torch.Tensor | None = None) -> torch.Tensor:
+    """Noise `x0` at random timesteps and return the (optionally min-SNR weighted) MSE of `model`'s prediction.
+    `weight` (broadcastable to `x0`, e.g. (N, 1, H, W), non-negative) makes each sample's MSE a weighted pixel mean."""
     n_train = len(schedule.betas)
     ac = schedule.alphas_cumprod.to(x0.device)
     t = torch.randint(0, n_train, (x0.shape[0],), generator=generator, device="cpu").to(x0.device)
@@ -47,7 +48,11 @@ def diffusion_loss(model: Callable, x0: torch.Tensor, schedule: NoiseSchedule, p
     xt = q_sample(x0, t, noise, ac)
     out = model(xt, t, **(cond or {}))
     target = training_target(prediction, x0, noise, t, ac)
-    per_sample = F.mse_loss(out.float(), target.float(), reduction="none").flatten(1).mean(1)
+    se = F.mse_loss(out.float(), target.float(), reduction="none")
+    if weight is None: per_sample = se.flatten(1).mean(1)
+    else:
+        w = weight.float().expand_as(se).flatten(1)
+        per_sample = (w * se.flatten(1)).sum(1) / w.sum(1).clamp_min(1e-12)
     snr = ac[t] / (1 - ac[t])
     return (min_snr_weight(snr, min_snr_gamma, prediction) * per_sample).mean()
 
@@ -205,7 +210,7 @@ class Trainer:
         self.ema = (EMAModel(self.unwrapped.parameters(), decay=cfg.ema_decay, use_ema_warmup=cfg.ema_warmup)
                     if cfg.ema_decay else None)
         self.generator = torch.Generator().manual_seed(cfg.seed * 1_000_003 + self.accelerator.process_index)
-        self.step, self.seen, self.history = 0, 0, {"step": [], "loss": [], "lr": []}
+        self.step, self.seen, self.history = 0, 0, {"step": [], "loss": [], "lr": [], "seconds": []}
         self.out_dir = Path(cfg.out_dir)
 
     def _min_lr_ratio(self, lr_sched) -> None:
@@ -297,13 +302,14 @@ class Trainer:
         bar = tqdm(total=cfg.max_steps, initial=self.step, disable=not (progress and acc.is_main_process),
                    desc="train", dynamic_ncols=True)
         batches, running = self._batches(), []
+        clock = time.perf_counter() - (self.history.get("seconds") or [0.0])[-1]   # wall time carries over a resume
         while self.step < stop:
             batch = next(batches)            # fetch *before* accumulate(): it reads the loader's end-of-epoch flag
             with acc.accumulate(self.model):
-                x0, cond = self.prepare_batch(batch)
+                x0, cond, *weight = self.prepare_batch(batch)      # prepare_batch may add a pixel loss weight
                 with acc.autocast():
                     loss = diffusion_loss(self.model, x0, self.schedule, cfg.prediction, cfg.min_snr_gamma,
-                                          self.generator, cond)
+                                          self.generator, cond, *weight)
                 self._check_finite(loss)
                 acc.backward(loss)
                 if acc.sync_gradients and cfg.clip_grad: acc.clip_grad_norm_(self.model.parameters(), cfg.clip_grad)
@@ -317,6 +323,7 @@ class Trainer:
                 mean = acc.gather(torch.stack(running).mean().reshape(1)).mean().item(); running = []
                 self.history["step"].append(self.step); self.history["loss"].append(mean)
                 self.history["lr"].append(self.lr_sched.get_last_lr()[0])
+                self.history.setdefault("seconds", []).append(round(time.perf_counter() - clock, 2))
                 bar.set_postfix(loss=f"{mean:.4f}")
             bar.update(1)
             if cfg.sample_every and self.step % cfg.sample_every == 0: self.save_samples()
@@ -420,6 +427,8 @@ def ship_model(final_dir: str | Path, dest: str | Path, metrics: dict | None = N
     for name in ("config.json", "recipe.json", "history.json", "train_config.json", "loss.png"):
         if (final_dir / name).exists(): shutil.copy2(final_dir / name, tmp / name)
     info = {"metrics": metrics or {}, "command": command, "weights_dtype": "float16" if half else "float32"}
+    seconds = json.loads((final_dir / "history.json").read_text()).get("seconds") if (final_dir / "history.json").exists() else None
+    if seconds: info["train_minutes"] = round(seconds[-1] / 60, 1)      # wall clock, from the Trainer's history
     (tmp / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")
     if dest.exists(): shutil.rmtree(dest)
     os.replace(tmp, dest)
