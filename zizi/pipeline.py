@@ -138,13 +138,11 @@ class PoseModel(WeightsFolderMixin, nn.Module):
 
     def num_parameters(self) -> int: return sum(p.numel() for p in self.parameters())
 
-
 # %% ../nbs/09_pose_diffusion.ipynb #ca57611f
-def pose_weight_map(poses, size: int, strength: float, sigma: float | None = None) -> torch.Tensor:
-    "Loss weight (B, 1, size, size): `1 + strength * max_j bump_j`, a Gaussian of width `sigma` (default size/16) per visible joint."
-    from zizi.pose import render_heatmaps
-    p = poses.detach().cpu().numpy() if isinstance(poses, torch.Tensor) else np.asarray(poses, np.float32)
-    bumps = torch.from_numpy(render_heatmaps(p, size, sigma if sigma is not None else size / 16))
+def pose_weight_map(poses, size: int, strength: float, sigma: float | None = None, drop=None) -> torch.Tensor:
+    """Loss weight (B, 1, size, size): `1 + strength * max_j bump_j`, the joints' heatmaps (`pose_spatial`) with width
+    `sigma` (default size/16); 1 everywhere for samples where `drop` is True."""
+    bumps = pose_spatial(poses, size, "heatmaps", drop, sigma if sigma is not None else size / 16)
     return 1 + strength * bumps.amax(1, keepdim=True)
 
 def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | None = None,
@@ -157,8 +155,7 @@ def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | 
     drop = condition_dropout(len(images), p_uncond, generator, device=images.device)
     cond = dict(poses=batch["pose"], attrs=batch["attrs"] if use_attrs else None, drop=drop)
     if not loss_weight: return images, cond
-    w = pose_weight_map(batch["pose"], images.shape[-1], loss_weight).to(images.device)
-    return images, cond, w.masked_fill(drop[:, None, None, None], 1.0)
+    return images, cond, pose_weight_map(batch["pose"], images.shape[-1], loss_weight, drop=drop).to(images.device)
 
 # %% ../nbs/09_pose_diffusion.ipynb #2fa5a9c1
 def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,

@@ -427,8 +427,8 @@ def ship_model(final_dir: str | Path, dest: str | Path, metrics: dict | None = N
     for name in ("config.json", "recipe.json", "history.json", "train_config.json", "loss.png"):
         if (final_dir / name).exists(): shutil.copy2(final_dir / name, tmp / name)
     info = {"metrics": metrics or {}, "command": command, "weights_dtype": "float16" if half else "float32"}
-    seconds = json.loads((final_dir / "history.json").read_text()).get("seconds") if (final_dir / "history.json").exists() else None
-    if seconds: info["train_minutes"] = round(seconds[-1] / 60, 1)      # wall clock, from the Trainer's history
+    history = json.loads((tmp / "history.json").read_text()) if (tmp / "history.json").exists() else {}
+    if history.get("seconds"): info["train_minutes"] = round(history["seconds"][-1] / 60, 1)   # the Trainer's wall clock
     (tmp / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")
     if dest.exists(): shutil.rmtree(dest)
     os.replace(tmp, dest)
