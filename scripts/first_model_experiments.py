@@ -2,6 +2,7 @@
 """Experiments of notebook 07b that need minutes to hours of CPU: sampler/steps table and recipe comparison.
 
     python scripts/first_model_experiments.py                 # ~20 CPU-minutes once the recipe runs exist
+    python scripts/first_model_experiments.py --only-steps    # ~16 CPU-minutes: re-score the shipped model only
 
 Trains (or resumes) one model per recipe under runs/recipes (eps/x0/v x cosine/linear, 400 steps each), scores
 them with the performer FID, scores the shipped model data/pretrained/uncond32 for several samplers and step
@@ -19,6 +20,8 @@ def main() -> None:
     ap.add_argument("--root", default=str(ROOT / "runs" / "recipes"))
     ap.add_argument("--n-steps-table", type=int, default=64, help="samples per row of the sampler/steps table")
     ap.add_argument("--out", default=str(ROOT / "nbs" / "results" / "first_model.json"))
+    ap.add_argument("--only-steps", action="store_true",
+                    help="redo the sampler/steps table of the shipped model and keep the recipes of the existing --out")
     args = ap.parse_args()
     from zizi.core import data_dir, image_grid, save_image
     from zizi.data import PerformerDataset
@@ -37,6 +40,14 @@ def main() -> None:
     steps = sampler_step_table(model, recipe["train"]["prediction"], sched, 32, critic, reference, n=args.n_steps_table)
     for r in steps: print(r, flush=True)
     floor = performer_fid(held[:args.n_steps_table], reference, critic)
+    if args.only_steps:
+        old = json.loads(out.read_text())
+        old.update(steps_table_n=args.n_steps_table, steps_table_floor_fid=floor, steps=steps,
+                   steps_command="python scripts/first_model_experiments.py " + " ".join(sys.argv[1:]),
+                   steps_model_command=json.loads((ckpt / "metrics.json").read_text()).get("command"),
+                   steps_seconds=round(time.perf_counter() - t0))
+        out.write_text(json.dumps(old, indent=1) + "\n")
+        return
     recipes = compare_recipes(args.root, critic, steps=args.recipe_steps)
     for name, r in recipes.items():
         png = f"first_model_{name.replace(' · ', '_')}.png"
@@ -45,6 +56,7 @@ def main() -> None:
         print(name, {k: r[k] for k in ("fid", "nearest", "final_loss")}, flush=True)
     res = {"command": "python scripts/first_model_experiments.py " + " ".join(sys.argv[1:]),
            "seconds": round(time.perf_counter() - t0), "steps_table_n": args.n_steps_table,
+           "steps_model_command": json.loads((ckpt / "metrics.json").read_text()).get("command"),
            "steps_table_floor_fid": floor, "steps": steps, "recipes": recipes}
     out.write_text(json.dumps(res, indent=1) + "\n")
 
