@@ -40,13 +40,13 @@ def main() -> None:
     steps = sampler_step_table(model, recipe["train"]["prediction"], sched, 32, critic, reference, n=args.n_steps_table)
     for r in steps: print(r, flush=True)
     floor = performer_fid(held[:args.n_steps_table], reference, critic)
+    command = "python scripts/first_model_experiments.py " + " ".join(sys.argv[1:])
+    table = {"steps_table_n": args.n_steps_table, "steps_table_floor_fid": floor, "steps": steps,
+             "steps_model_command": json.loads((ckpt / "metrics.json").read_text()).get("command")}
     if args.only_steps:
-        old = json.loads(out.read_text())
-        old.update(steps_table_n=args.n_steps_table, steps_table_floor_fid=floor, steps=steps,
-                   steps_command="python scripts/first_model_experiments.py " + " ".join(sys.argv[1:]),
-                   steps_model_command=json.loads((ckpt / "metrics.json").read_text()).get("command"),
-                   steps_seconds=round(time.perf_counter() - t0))
-        out.write_text(json.dumps(old, indent=1) + "\n")
+        saved = json.loads(out.read_text())
+        saved.update(table, steps_command=command, steps_seconds=round(time.perf_counter() - t0))
+        out.write_text(json.dumps(saved, indent=1) + "\n")
         return
     recipes = compare_recipes(args.root, critic, steps=args.recipe_steps)
     for name, r in recipes.items():
@@ -54,10 +54,7 @@ def main() -> None:
         save_image(image_grid(r.pop("samples"), ncols=4), out.parent / png)
         r["samples_png"] = png
         print(name, {k: r[k] for k in ("fid", "nearest", "final_loss")}, flush=True)
-    res = {"command": "python scripts/first_model_experiments.py " + " ".join(sys.argv[1:]),
-           "seconds": round(time.perf_counter() - t0), "steps_table_n": args.n_steps_table,
-           "steps_model_command": json.loads((ckpt / "metrics.json").read_text()).get("command"),
-           "steps_table_floor_fid": floor, "steps": steps, "recipes": recipes}
+    res = {"command": command, "seconds": round(time.perf_counter() - t0), **table, "recipes": recipes}
     out.write_text(json.dumps(res, indent=1) + "\n")
 
 

@@ -3,7 +3,7 @@
 
     python scripts/score_uncond.py runs/uncond32c/final \
         --ship data/pretrained/uncond32 --command "zizi train --out runs/uncond32c --steps 1700 ..."
-    python scripts/score_uncond.py runs/uncond64/final --out nbs/results/uncond64.json --png nbs/images/uncond64.png
+    python scripts/score_uncond.py runs/uncond64/final --out nbs/results/uncond64.json --png nbs/results/uncond64.png
 
 Metrics (256 samples, DPM-Solver++(2M), 15 steps, seed 0): performer FID against `PerformerDataset(2000, size,
 seed=123)` with the shipped critic of that size, mean nearest-render distance, the silhouette check's pass rate,
@@ -28,7 +28,7 @@ def main() -> None:
     from zizi.data import PALETTES, PerformerDataset
     from zizi.quality import SilhouetteCheck, evaluate_samples, load_critic, performer_fid
     from zizi.schedules import NoiseSchedule
-    from zizi.train import ship_model
+    from zizi.train import ship_model, train_minutes
     from zizi.unet import UNet
     t0 = time.perf_counter()
     folder = Path(args.folder)
@@ -49,9 +49,7 @@ def main() -> None:
     print(json.dumps(metrics, indent=1))
     if args.png: save_image(image_grid(imgs[:32], ncols=8), args.png)
     if args.out:
-        history = json.loads((folder / "history.json").read_text()) if (folder / "history.json").exists() else {}
-        info = {"metrics": metrics, "recipe": recipe, "command": args.command,
-                "train_minutes": round(history["seconds"][-1] / 60, 1) if history.get("seconds") else None}
+        info = {"metrics": metrics, "recipe": recipe, "command": args.command, "train_minutes": train_minutes(folder)}
         Path(args.out).write_text(json.dumps(info, indent=1) + "\n")
     if args.ship: print("shipped to", ship_model(folder, args.ship, metrics, command=args.command))
 

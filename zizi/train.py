@@ -26,7 +26,7 @@ from .schedules import NoiseSchedule, canonical_prediction, q_sample, training_t
 
 # %% auto #0
 __all__ = ['min_snr_weight', 'diffusion_loss', 'TrainConfig', 'save_model', 'load_model_weights', 'EpochSampler', 'Trainer',
-           'plot_history', 'performer_sample_fn', 'train_performers', 'ship_model']
+           'plot_history', 'performer_sample_fn', 'train_performers', 'train_minutes', 'ship_model']
 
 # %% ../nbs/06_training.ipynb #6a9ecdec
 def min_snr_weight(snr: torch.Tensor, gamma: float | None, prediction: str) -> torch.Tensor:
@@ -414,6 +414,12 @@ def train_performers(out_dir: str | Path, size: int = 32, n_images: int = 20_000
     return trainer
 
 # %% ../nbs/06_training.ipynb #c432443d
+def train_minutes(folder: str | Path) -> float | None:
+    "Wall-clock training minutes recorded by the Trainer in `folder/history.json` (None if it has none)."
+    path = Path(folder) / "history.json"
+    seconds = json.loads(path.read_text()).get("seconds") if path.exists() else None
+    return round(seconds[-1] / 60, 1) if seconds else None
+
 def ship_model(final_dir: str | Path, dest: str | Path, metrics: dict | None = None, half: bool = True,
                command: str | None = None) -> Path:
     "Copy a run's `final/` folder to `dest` (fp16 weights, config, recipe, history, metrics.json)."
@@ -427,8 +433,7 @@ def ship_model(final_dir: str | Path, dest: str | Path, metrics: dict | None = N
     for name in ("config.json", "recipe.json", "history.json", "train_config.json", "loss.png"):
         if (final_dir / name).exists(): shutil.copy2(final_dir / name, tmp / name)
     info = {"metrics": metrics or {}, "command": command, "weights_dtype": "float16" if half else "float32"}
-    history = json.loads((tmp / "history.json").read_text()) if (tmp / "history.json").exists() else {}
-    if history.get("seconds"): info["train_minutes"] = round(history["seconds"][-1] / 60, 1)   # the Trainer's wall clock
+    if (minutes := train_minutes(tmp)) is not None: info["train_minutes"] = minutes    # the Trainer's wall clock
     (tmp / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")
     if dest.exists(): shutil.rmtree(dest)
     os.replace(tmp, dest)
