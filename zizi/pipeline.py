@@ -23,9 +23,10 @@ from .schedules import NoiseSchedule, canonical_prediction
 from .unet import UNet, UNetConfig
 
 # %% auto #0
-__all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'pose_weight_map', 'pose_batch',
-           'pose_denoiser', 'pose_sample', 'held_out_conditions', 'pose_preview_fn', 'train_pose_model', 'pose_recipe',
-           'prepare_poses', 'prepare_attrs', 'shipped_pose_models', 'PosePipeline', 'evaluate_pose_model']
+__all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'AttributeSplat', 'pose_weight_map',
+           'pose_batch', 'pose_denoiser', 'pose_sample', 'held_out_conditions', 'pose_preview_fn', 'train_pose_model',
+           'pose_recipe', 'prepare_poses', 'prepare_attrs', 'shipped_pose_models', 'PosePipeline',
+           'evaluate_pose_model']
 
 # %% ../nbs/09_pose_diffusion.ipynb #4b9d0ac6
 POSE_ENCODERS: tuple[str, ...] = ("tokens", "heatmaps", "both")
@@ -40,6 +41,7 @@ class PoseModelConfig:
     encoder: str = "both"            # "tokens" | "heatmaps" | "both": how the pose reaches the UNet
     use_attrs: bool = True           # add the 7 attribute tokens
     attr_global: bool = True         # also add the attribute one-hot to the time embedding (a global condition)
+    attr_splat: int = 0              # channels of per-joint attribute features painted on the heatmaps (`AttributeSplat`); 0 = off
     cond_dim: int = 64               # width of every condition token
     spatial: str = "heatmaps"        # pose_spatial kind for the map door: "heatmaps" | "skeleton" | "both"
     p_uncond: float = 0.1            # condition dropout probability during training
@@ -60,6 +62,9 @@ class PoseModelConfig:
         if not self.pose_loss_weight >= 0:
             raise ValueError(f"PoseModelConfig.pose_loss_weight must be >= 0, got {self.pose_loss_weight}")
         if self.cond_dim < 1: raise ValueError(f"PoseModelConfig.cond_dim must be >= 1, got {self.cond_dim}")
+        if self.attr_splat < 0: raise ValueError(f"PoseModelConfig.attr_splat must be >= 0, got {self.attr_splat}")
+        if self.attr_splat and not (self.use_attrs and self.uses_maps):
+            raise ValueError("PoseModelConfig.attr_splat needs use_attrs=True and an encoder with maps ('heatmaps' or 'both')")
         self.prediction = canonical_prediction(self.prediction)
         NoiseSchedule.from_kind(self.schedule, self.n_train_steps)              # validates the schedule name
         unet = UNetConfig.from_dict(self.unet) if isinstance(self.unet, dict) else self.unet
@@ -68,7 +73,7 @@ class PoseModelConfig:
             raise ValueError(f"PoseModelConfig.size={self.size} must be a multiple of {unet.multiple} for a {unet.levels}-level UNet")
         self.unet = replace(unet, cond_dim=self.cond_dim if self.n_tokens else None,
                             global_cond_dim=ONEHOT_DIM if self.use_attrs and self.attr_global else None,
-                            extra_in_channels=POSE_SPATIAL_CHANNELS[self.spatial] if self.uses_maps else 0)
+                            extra_in_channels=(POSE_SPATIAL_CHANNELS[self.spatial] + self.attr_splat) if self.uses_maps else 0)
         KeypointEncoderConfig(cond_dim=self.cond_dim, **self.keypoints)          # unknown fields fail here, not later
         AttributeEncoderConfig(cond_dim=self.cond_dim, **self.attributes)
 
@@ -105,6 +110,7 @@ class PoseModel(WeightsFolderMixin, nn.Module):
         self.unet = UNet(cfg.unet)
         self.keypoints = KeypointEncoder(cond_dim=cfg.cond_dim, **cfg.keypoints) if cfg.uses_tokens else None
         self.attributes = AttributeEncoder(cond_dim=cfg.cond_dim, **cfg.attributes) if cfg.use_attrs else None
+        self.splat = AttributeSplat(cfg.attr_splat) if cfg.attr_splat else None
 
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
@@ -117,7 +123,7 @@ class PoseModel(WeightsFolderMixin, nn.Module):
         drop = check_drop(drop, b, dev)
         if attrs is not None and self.attributes is None:
             raise ValueError("attrs were given, but this PoseModel has no attribute encoder (use_attrs=False): pass attrs=None")
-        tokens, global_cond = [], None
+        tokens, global_cond, onehot = [], None, None
         if self.keypoints is not None: tokens.append(self.keypoints(p, drop))
         if self.attributes is not None:
             if attrs is None: tokens.append(self.attributes.null_tokens(b))
@@ -129,6 +135,9 @@ class PoseModel(WeightsFolderMixin, nn.Module):
                     global_cond = onehot.float() if drop is None else onehot.float() * (~drop).float()[:, None]
         cond = torch.cat(tokens, 1) if tokens else None
         spatial = pose_spatial(p, size or cfg.size, cfg.spatial, drop, device=dev) if cfg.uses_maps else None
+        if self.splat is not None:
+            heat = spatial[:, :17] if cfg.spatial != "skeleton" else pose_spatial(p, size or cfg.size, "heatmaps", drop, device=dev)
+            spatial = torch.cat([spatial, self.splat(heat, onehot)], 1)
         return dict(cond=cond, spatial=spatial, global_cond=global_cond)
 
     def forward(self, x: torch.Tensor, t, poses, attrs=None, drop=None) -> torch.Tensor:
@@ -137,6 +146,21 @@ class PoseModel(WeightsFolderMixin, nn.Module):
         return self.unet(x, t, **self.encode(poses, attrs, drop, tuple(x.shape[-2:])))
 
     def num_parameters(self) -> int: return sum(p.numel() for p in self.parameters())
+
+# %% ../nbs/09_pose_diffusion.ipynb #4030832f
+class AttributeSplat(nn.Module):
+    "Per-joint attribute features painted on the joints' heatmaps: (B, 17, H, W) x one-hot (B, 43) -> (B, channels, H, W)."
+    def __init__(self, channels: int, n_joints: int = 17, onehot_dim: int = ONEHOT_DIM):
+        super().__init__()
+        self.channels, self.n_joints = channels, n_joints
+        self.proj = nn.Linear(onehot_dim, n_joints * channels)
+
+    def forward(self, heatmaps: torch.Tensor, onehot: torch.Tensor | None) -> torch.Tensor:
+        b, j, h, w = heatmaps.shape
+        if j != self.n_joints: raise ValueError(f"heatmaps must have {self.n_joints} channels, got shape {tuple(heatmaps.shape)}")
+        if onehot is None: return heatmaps.new_zeros(b, self.channels, h, w)
+        feats = self.proj(onehot.to(heatmaps.dtype)).view(b, j, self.channels)
+        return torch.einsum("bjc,bjhw->bchw", feats, heatmaps)
 
 # %% ../nbs/09_pose_diffusion.ipynb #ca57611f
 def pose_weight_map(poses, size: int, strength: float, sigma: float | None = None, drop=None) -> torch.Tensor:
@@ -247,8 +271,8 @@ def pose_recipe(size: int = 32) -> tuple[PoseModelConfig, dict]:
     if size not in unets: raise ValueError(f"pose recipes exist for sizes {sorted(unets)}, got {size}")
     cfg = PoseModelConfig(unet=unets[size], encoder="both", use_attrs=True, attr_global=True, cond_dim=64,
                           spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size,
-                          pose_loss_weight=8.0)
-    train = dict(max_steps={32: 1800, 64: 2400}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
+                          pose_loss_weight=8.0, attr_splat=16)
+    train = dict(max_steps={32: 1650, 64: 2400}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
                  mixed_precision="auto", sample_every=300, checkpoint_every=300, seed=0)
     return cfg, train
 
