@@ -5,8 +5,9 @@
     python scripts/pose_encoder_experiments.py --eval     # PCK@0.1 + attribute accuracy at guidance 1/2/4 -> nbs/results/pose_encoders.json
 
 Each run is the 32x32 recipe of `zizi.pipeline.pose_recipe(32)` with only `encoder` changed and `max_steps` cut to
---steps (default 300), so the three differ in one thing. The recorded table predates the joint-weighted loss, so the
-runs keep `pose_loss_weight` at --loss-weight (default 0) to reproduce it.
+--steps (default 300), so the three differ in one thing. The recorded table predates the joint-weighted loss and the
+attribute splat, so the runs keep `pose_loss_weight` at --loss-weight and `attr_splat` at --attr-splat (both default 0)
+to reproduce it (the splat needs heatmaps, so the tokens-only run never has one).
 """
 import argparse
 import json
@@ -27,14 +28,16 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=64, help="held-out conditions per evaluation")
     ap.add_argument("--out", default="nbs/results/pose_encoders.json")
     ap.add_argument("--loss-weight", type=float, default=0.0, help="PoseModelConfig.pose_loss_weight of every run")
+    ap.add_argument("--attr-splat", type=int, default=0, help="PoseModelConfig.attr_splat of the runs with heatmaps")
     args = ap.parse_args()
     cfg, train = pose_recipe(32)
-    cfg = replace(cfg, pose_loss_weight=args.loss_weight)
+    cfg = replace(cfg, pose_loss_weight=args.loss_weight, attr_splat=0)
     train = {**train, "max_steps": args.steps, "sample_every": args.steps, "checkpoint_every": 100}
     if not args.eval:
         for enc in POSE_ENCODERS:
             t0 = time.time()
-            train_pose_model(f"{args.root}/{enc}", replace(cfg, encoder=enc), size=32, n_images=20_000, data_seed=0, **train)
+            run_cfg = replace(cfg, encoder=enc, attr_splat=0 if enc == "tokens" else args.attr_splat)
+            train_pose_model(f"{args.root}/{enc}", run_cfg, size=32, n_images=20_000, data_seed=0, **train)
             print(f"{enc}: {time.time() - t0:.0f} s", flush=True)
         return
     rows = []
@@ -45,7 +48,8 @@ def main() -> None:
             rows.append({"encoder": enc, **r})
             print(enc, g, round(r["pck"], 3), round(r["attr_mean"], 3), flush=True)
     out = {"command": "python scripts/pose_encoder_experiments.py && python scripts/pose_encoder_experiments.py --eval",
-           "train_steps": args.steps, "recipe": f"zizi.pipeline.pose_recipe(32) with encoder changed, pose_loss_weight {args.loss_weight:g}", "rows": rows}
+           "train_steps": args.steps, "recipe": f"zizi.pipeline.pose_recipe(32) with encoder changed, "
+                     f"pose_loss_weight {args.loss_weight:g}, attr_splat {args.attr_splat}", "rows": rows}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     print(args.out)
