@@ -31,7 +31,7 @@ def main() -> None:
     ap.add_argument("--attr-splat", type=int, default=0, help="PoseModelConfig.attr_splat of the runs with heatmaps")
     args = ap.parse_args()
     cfg, train = pose_recipe(32)
-    cfg = replace(cfg, pose_loss_weight=args.loss_weight, attr_splat=0)
+    cfg = replace(cfg, pose_loss_weight=args.loss_weight)
     train = {**train, "max_steps": args.steps, "sample_every": args.steps, "checkpoint_every": 100}
     if not args.eval:
         for enc in POSE_ENCODERS:

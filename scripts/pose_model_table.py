@@ -29,8 +29,9 @@ def rows_for(size: int) -> list[dict]:
     for commit in (*VERSIONS, None):
         metrics, cfg = _read(commit, f"{folder}/metrics.json"), _read(commit, f"{folder}/config.json")
         if rows and metrics["metrics"] == rows[-1]["metrics"]: continue          # not retrained since
+        steps = _read(commit, f"{folder}/train_config.json")["max_steps"]
         rows.append({"size": size, "source": f"{folder} " + (f"at commit {commit}" if commit else "(shipped)"),
-                     **{k: cfg.get(k, 0) for k in FIELDS}, "max_steps": _read(commit, f"{folder}/train_config.json")["max_steps"],
+                     **{k: cfg.get(k, 0) for k in FIELDS}, "max_steps": steps,
                      "train_minutes": metrics.get("train_minutes"), "metrics": metrics["metrics"]})
     return rows
 

@@ -134,9 +134,11 @@ class PoseModel(WeightsFolderMixin, nn.Module):
                 if cfg.attr_global:                                   # dropped rows get the zero (null) vector
                     global_cond = onehot.float() if drop is None else onehot.float() * (~drop).float()[:, None]
         cond = torch.cat(tokens, 1) if tokens else None
-        spatial = pose_spatial(p, size or cfg.size, cfg.spatial, drop, device=dev) if cfg.uses_maps else None
-        if self.splat is not None:
-            heat = spatial[:, :17] if cfg.spatial != "skeleton" else pose_spatial(p, size or cfg.size, "heatmaps", drop, device=dev)
+        size = size or cfg.size
+        spatial = pose_spatial(p, size, cfg.spatial, drop, device=dev) if cfg.uses_maps else None
+        if self.splat is not None:                  # heatmaps come first in "heatmaps" and "both" maps
+            heat = (pose_spatial(p, size, "heatmaps", drop, device=dev) if cfg.spatial == "skeleton"
+                    else spatial[:, :POSE_SPATIAL_CHANNELS["heatmaps"]])
             spatial = torch.cat([spatial, self.splat(heat, onehot)], 1)
         return dict(cond=cond, spatial=spatial, global_cond=global_cond)
 
@@ -150,7 +152,7 @@ class PoseModel(WeightsFolderMixin, nn.Module):
 # %% ../nbs/09_pose_diffusion.ipynb #4030832f
 class AttributeSplat(nn.Module):
     "Per-joint attribute features painted on the joints' heatmaps: (B, 17, H, W) x one-hot (B, 43) -> (B, channels, H, W)."
-    def __init__(self, channels: int, n_joints: int = 17, onehot_dim: int = ONEHOT_DIM):
+    def __init__(self, channels: int, n_joints: int = POSE_SPATIAL_CHANNELS["heatmaps"], onehot_dim: int = ONEHOT_DIM):
         super().__init__()
         self.channels, self.n_joints = channels, n_joints
         self.proj = nn.Linear(onehot_dim, n_joints * channels)
