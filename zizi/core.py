@@ -193,7 +193,8 @@ def load_weights_folder(path: str | Path, cls_name: str) -> tuple[dict, dict]:
 
 class WeightsFolderMixin:
     """`save_pretrained` / `from_pretrained` for a module whose `config` is a `config_class` dataclass with
-    `to_dict` / `from_dict`: a weights folder, loaded in eval mode."""
+    `to_dict` / `from_dict`: a weights folder, loaded in eval mode. Subclasses may override `_fit_state` to adapt
+    saved weights to a changed config (the UNet grows its input conv this way)."""
     config_class: type
 
     def save_pretrained(self, path, half: bool = False) -> Path:
@@ -202,13 +203,22 @@ class WeightsFolderMixin:
         return save_weights_folder(path, sd, self.config.to_dict(), type(self).__name__)
 
     @classmethod
-    def from_pretrained(cls, path):
-        "Load a `save_pretrained` folder (weights upcast to float32), in eval mode."
+    def _fit_state(cls, state: dict, config) -> None:
+        "Adapt a loaded state dict in place to `config` before it is loaded (default: leave it alone)."
+
+    @classmethod
+    def from_pretrained(cls, path, device=None, **overrides):
+        "Load a `save_pretrained` folder (weights upcast to float32) in eval mode; `overrides` replace config fields."
         config, state = load_weights_folder(path, cls.__name__)
-        model = cls(cls.config_class.from_dict(config))
+        cfg = cls.config_class.from_dict({**config, **overrides})
+        model = cls(cfg)
+        cls._fit_state(state, cfg)
         try: model.load_state_dict(state)
-        except RuntimeError as e: raise ValueError(f"the weights in {path} do not fit its config.json: {e}") from e
-        return model.eval()
+        except RuntimeError as e:
+            changed = f" with overrides {overrides}" if overrides else ""
+            raise ValueError(f"the weights in {path} do not fit its config.json{changed}: {e}") from e
+        model.eval()
+        return model.to(device) if device is not None else model
 
 # %% ../nbs/00_core.ipynb #97e39f30
 def count_parameters(model: torch.nn.Module, trainable_only: bool = True) -> int:

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import load_weights_folder, save_weights_folder
+from .core import WeightsFolderMixin
 
 # %% auto #0
 __all__ = ['timestep_embedding', 'TimeEmbedding', 'ResBlock', 'SelfAttention', 'CrossAttention', 'GlobalEmbedding',
@@ -257,8 +257,12 @@ def _grow_input_conv(state: dict, key: str, in_channels: int) -> None:
     if w is not None and w.shape[1] < in_channels:
         state[key] = torch.cat([w, w.new_zeros(w.shape[0], in_channels - w.shape[1], *w.shape[2:])], dim=1)
 
-class UNet(nn.Module):
-    "Conditional denoiser: `model(x, t, cond=None, spatial=None, cond_mask=None, global_cond=None)` -> (B, out_channels, H, W)."
+class UNet(WeightsFolderMixin, nn.Module):
+    """Conditional denoiser: `model(x, t, cond=None, spatial=None, cond_mask=None, global_cond=None)` -> (B, out_channels, H, W).
+    `save_pretrained` / `from_pretrained(path, device=None, **overrides)` come from `WeightsFolderMixin`; raising
+    `extra_in_channels` in the overrides adds zero weights to the input conv."""
+    config_class = UNetConfig
+
     def __init__(self, config: UNetConfig | None = None, **kwargs):
         super().__init__()
         if config is not None and kwargs: raise ValueError("pass either a UNetConfig or keyword fields, not both")
@@ -346,20 +350,9 @@ class UNet(nn.Module):
         "Number of parameters (all, or only those that require grad)."
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
 
-    def save_pretrained(self, path: str | Path) -> Path:
-        "Write `config.json` and `model.safetensors` into the folder `path`, atomically."
-        return save_weights_folder(path, self.state_dict(), self.config.to_dict(), type(self).__name__)
-
     @classmethod
-    def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None, **overrides) -> UNet:
-        "Load a `save_pretrained` folder; `overrides` replace config fields (raising `extra_in_channels` adds zero weights)."
-        config, state = load_weights_folder(path, cls.__name__)
-        cfg = UNetConfig.from_dict({**config, **overrides})
-        model = cls(cfg)
-        _grow_input_conv(state, "conv_in.weight", cfg.in_channels + cfg.extra_in_channels)
-        try: model.load_state_dict(state)
-        except RuntimeError as e: raise ValueError(f"the weights in {path} do not fit the config {cfg}: {e}") from e
-        return model.to(device) if device is not None else model
+    def _fit_state(cls, state: dict, config: UNetConfig) -> None:
+        _grow_input_conv(state, "conv_in.weight", config.in_channels + config.extra_in_channels)
 
 # %% ../nbs/05_unet.ipynb #333f1700
 def feature_map_shapes(model: UNet, x: torch.Tensor, t, **kwargs) -> list[tuple[str, str, tuple]]:
