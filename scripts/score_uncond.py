@@ -3,7 +3,7 @@
 
     python scripts/score_uncond.py runs/uncond32c/final \
         --ship data/pretrained/uncond32 --command "zizi train --out runs/uncond32c --steps 1700 ..."
-    python scripts/score_uncond.py runs/uncond64/final --out nbs/results/uncond64.json --png nbs/results/uncond64.png
+    python scripts/score_uncond.py runs/uncond64b/final --out nbs/results/uncond64.json --png nbs/results/uncond64.png
 
 Metrics (256 samples, DPM-Solver++(2M), 15 steps, seed 0): performer FID against `PerformerDataset(2000, size,
 seed=123)` with the shipped critic of that size, mean nearest-render distance, the silhouette check's pass rate,

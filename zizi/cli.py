@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -188,12 +189,14 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--n-images", type=int, default=20_000)
     k.add_argument("--steps", type=int, default=1500)
     k.add_argument("--seed", type=int, default=0)
+    k.add_argument("--pool", choices=["mean", "meanmax"], default="mean", help="how the last feature map is pooled")
     return p
 
 def _train_critic(args) -> None:
     from zizi.data import ATTRIBUTES, PerformerDataset
-    from zizi.quality import attribute_accuracy, train_critic
-    critic = train_critic(args.size, args.n_images, steps=args.steps, seed=args.seed)
+    from zizi.quality import attribute_accuracy, critic_config, train_critic
+    cfg = dataclasses.replace(critic_config(args.size), pool=args.pool)
+    critic = train_critic(args.size, args.n_images, steps=args.steps, seed=args.seed, cfg=cfg)
     held = PerformerDataset(500, args.size, seed=args.seed + 456)
     acc = attribute_accuracy(critic, held.images.numpy(), held.labels()[1])
     out = critic.save_pretrained(args.out)

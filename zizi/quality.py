@@ -91,6 +91,8 @@ def nearest_render_distance(images, reference, chunk: int = 256) -> np.ndarray:
     return (d / a.shape[1] ** 0.5).numpy()
 
 # %% ../nbs/07b_first_model.ipynb #1076663e
+_CRITIC_POOLS = ("mean", "meanmax")
+
 @dataclass
 class CriticConfig:
     "A small CNN that reads a render's attributes; its pooled features define the Fréchet distance."
@@ -98,6 +100,10 @@ class CriticConfig:
     widths: tuple = (32, 64, 128)
     groups: int = 8
     n_classes: tuple = tuple(ATTR_SIZES)
+    pool: str = "mean"          # "mean", or "meanmax": mean and max of the last map side by side (small details)
+
+    def __post_init__(self):
+        if self.pool not in _CRITIC_POOLS: raise ValueError(f"CriticConfig.pool must be one of {_CRITIC_POOLS}, got {self.pool!r}")
 
     def to_dict(self) -> dict: return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
@@ -116,22 +122,23 @@ def _conv_block(cin: int, cout: int, groups: int) -> nn.Sequential:
                          nn.Conv2d(cout, cout, 3, padding=1), nn.GroupNorm(groups, cout), nn.SiLU())
 
 class PerformerCritic(WeightsFolderMixin, nn.Module):
-    "Attribute classifier trained only on renders: `features` (N, widths[-1]) and `forward` logits (N, sum(n_classes))."
+    "Attribute classifier trained only on renders: `features` (N, num_features) and `forward` logits (N, sum(n_classes))."
     config_class = CriticConfig
     def __init__(self, cfg: CriticConfig | None = None):
         super().__init__()
         self.config = cfg = cfg or CriticConfig()
         chans = (3, *cfg.widths)
         self.stages = nn.ModuleList(_conv_block(a, b, cfg.groups) for a, b in zip(chans[:-1], chans[1:]))
-        self.head = nn.Linear(cfg.widths[-1], sum(cfg.n_classes))
+        self.head = nn.Linear(self.num_features, sum(cfg.n_classes))
 
     @property
-    def num_features(self) -> int: return self.config.widths[-1]
+    def num_features(self) -> int: return self.config.widths[-1] * (2 if self.config.pool == "meanmax" else 1)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         "Pooled features of images in [-1, 1], shape (N, 3, H, W)."
         for i, stage in enumerate(self.stages):
             x = stage(x if i == 0 else F.avg_pool2d(x, 2))
+        if self.config.pool == "meanmax": return torch.cat([x.mean((2, 3)), x.amax((2, 3))], dim=1)
         return x.mean((2, 3))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.head(self.features(x))
