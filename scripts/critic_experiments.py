@@ -25,6 +25,9 @@ VARIANTS = {  # name: (pool, steps, n_images); None = the shipped critic, evalua
 }
 
 
+def variant_dir(save_dir: str, size: int, i: int) -> Path: return Path(save_dir) / f"critic{size}_v{i}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=32)
@@ -36,6 +39,7 @@ def main() -> None:
     from zizi.quality import attribute_accuracy, critic_config, load_critic, train_critic
     out = Path(args.out)
     res = json.loads(out.read_text()) if out.exists() else {}
+    if res.get("size", args.size) != args.size: raise SystemExit(f"{out} holds size-{res['size']} critics, not size {args.size}")
     res.update(size=args.size, heldout="PerformerDataset(1000, size, seed=456)")
     command = " ".join(["python", *sys.argv])
     if command not in res.setdefault("commands", []): res["commands"].append(command)
@@ -50,22 +54,23 @@ def main() -> None:
             pool, steps, n = spec
             critic = train_critic(args.size, n, steps=steps, cfg=dataclasses.replace(critic_config(args.size), pool=pool))
             info = {"pool": pool, "steps": steps, "n_images": n}
-            if args.save_dir: critic.save_pretrained(Path(args.save_dir) / f"critic{args.size}_v{i}")
+            if args.save_dir: critic.save_pretrained(variant_dir(args.save_dir, args.size, i))
         acc = attribute_accuracy(critic, images, attrs)
         runs[name] = {**info, "accuracy": dict(zip(ATTR_NAMES, acc.round(4).tolist())), "mean": round(float(acc.mean()), 4),
                       "minutes": round((time.perf_counter() - t0) / 60, 1)}
         print(name, json.dumps(runs[name]))
         out.write_text(json.dumps(res, indent=1) + "\n")
-    if args.pose_models: judge_pose_models(args, res, runs, out)
+    if args.pose_models: judge_pose_models(args, res, out)
 
 
-def judge_pose_models(args, res: dict, runs: dict, out: Path) -> None:
+def judge_pose_models(args, res: dict, out: Path) -> None:
     from zizi.data import ATTR_NAMES
     from zizi.pipeline import PosePipeline, _resize_uint8, evaluate_pose_model
     from zizi.quality import PerformerCritic, attribute_accuracy, load_critic
     if args.save_dir is None: raise SystemExit("--pose-models needs --save-dir (the folder the trained variants were saved in)")
+    runs = res["variants"]
     critics = {name: load_critic(args.size) if VARIANTS[name] is None else
-               PerformerCritic.from_pretrained(Path(args.save_dir) / f"critic{args.size}_v{i}")
+               PerformerCritic.from_pretrained(variant_dir(args.save_dir, args.size, i))
                for i, name in enumerate(VARIANTS) if name in runs}
     for model in args.pose_models:
         ev = evaluate_pose_model(PosePipeline.from_pretrained(model), n=128, guidance=2.0, return_images=True)

@@ -197,7 +197,7 @@ class WeightsFolderMixin:
     saved weights to a changed config (the UNet grows its input conv this way)."""
     config_class: type
 
-    def save_pretrained(self, path, half: bool = False) -> Path:
+    def save_pretrained(self, path: str | Path, half: bool = False) -> Path:
         "Write `config.json` + `model.safetensors` (fp16 weights with `half=True`) into the folder `path`, atomically."
         sd = {k: v.half() if half and v.is_floating_point() else v for k, v in self.state_dict().items()}
         return save_weights_folder(path, sd, self.config.to_dict(), type(self).__name__)
@@ -207,7 +207,7 @@ class WeightsFolderMixin:
         "Adapt a loaded state dict in place to `config` before it is loaded (default: leave it alone)."
 
     @classmethod
-    def from_pretrained(cls, path, device=None, **overrides):
+    def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None, **overrides):
         "Load a `save_pretrained` folder (weights upcast to float32) in eval mode; `overrides` replace config fields."
         config, state = load_weights_folder(path, cls.__name__)
         cfg = cls.config_class.from_dict({**config, **overrides})
