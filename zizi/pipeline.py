@@ -274,7 +274,7 @@ def pose_recipe(size: int = 32) -> tuple[PoseModelConfig, dict]:
     cfg = PoseModelConfig(unet=unets[size], encoder="both", use_attrs=True, attr_global=True, cond_dim=64,
                           spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size,
                           pose_loss_weight=8.0, attr_splat=16)
-    train = dict(max_steps={32: 1650, 64: 2400}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
+    train = dict(max_steps={32: 3600, 64: 6500}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
                  mixed_precision="auto", sample_every=300, checkpoint_every=300, seed=0)
     return cfg, train
 
@@ -363,12 +363,13 @@ def _resize_uint8(images: np.ndarray, size: int) -> np.ndarray:
 def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance: float = 2.0, seed: int = 0,
                         data_seed: int = 789, size: int | None = None, critic=None, regressor=None, batch: int = 64,
                         return_images: bool = False) -> dict:
-    "PCK@0.1 and critic attribute accuracy of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'."
+    "PCK@0.1 and attribute accuracy (the judge, or `critic`) of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'."
     from zizi.data import ATTRIBUTES, PerformerDataset
     from zizi.metrics import pose_pck
-    from zizi.quality import attribute_accuracy, load_critic
+    from zizi.quality import attribute_accuracy, load_attribute_judge
     size = size or pipe.config.size
-    critic = critic or load_critic(size)
+    judge = "judge32" if critic is None else "given critic"
+    critic = critic or load_attribute_judge()
     ds = PerformerDataset(n, size, seed=data_seed)
     poses, attrs = ds.labels()
     renders = ds.images.numpy()
@@ -376,7 +377,7 @@ def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance:
                                 for i in range(0, n, batch)])
     def attr_acc(images): return attribute_accuracy(critic, _resize_uint8(images, critic.config.size), attrs)
     acc_g, acc_r = attr_acc(generated), attr_acc(renders)
-    out = dict(size=size, n=n, steps=steps, guidance=guidance,
+    out = dict(size=size, n=n, steps=steps, guidance=guidance, attr_judge=judge,
                pck=pose_pck(generated, poses, 0.1, regressor), pck_renders=pose_pck(renders, poses, 0.1, regressor),
                attr_mean=float(acc_g.mean()), attr_mean_renders=float(acc_r.mean()),
                attr_acc=dict(zip(ATTRIBUTES, map(float, acc_g))), attr_acc_renders=dict(zip(ATTRIBUTES, map(float, acc_r))))
