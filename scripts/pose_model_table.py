@@ -39,6 +39,7 @@ def judged_again(commit: str | None, folder: str) -> dict:
 
 
 def rows_for(size: int) -> list[dict]:
+    from zizi.quality import ATTRIBUTE_JUDGE
     folder = f"data/pretrained/pose{size}"
     rows = []
     for commit in (*VERSIONS, None):
@@ -48,7 +49,7 @@ def rows_for(size: int) -> list[dict]:
         row = {"size": size, "source": f"{folder} " + (f"at commit {commit}" if commit else "(shipped)"),
                **{k: cfg.get(k, 0) for k in FIELDS}, "max_steps": steps,
                "train_minutes": metrics.get("train_minutes"), "metrics": metrics["metrics"]}
-        if metrics["metrics"]["guidance_2"].get("attr_judge") != "judge32":          # read by the critic: judge again
+        if metrics["metrics"]["guidance_2"].get("attr_judge") != ATTRIBUTE_JUDGE:    # read by the critic: judge again
             row.update(metrics=judged_again(commit, folder), metrics_critic=metrics["metrics"])
         print(row["source"], {k: round(row["metrics"]["guidance_2"][k], 3) for k in ("pck", "attr_mean")}, flush=True)
         rows.append(row)

@@ -366,9 +366,9 @@ def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance:
     "PCK@0.1 and attribute accuracy (the judge, or `critic`) of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'."
     from zizi.data import ATTRIBUTES, PerformerDataset
     from zizi.metrics import pose_pck
-    from zizi.quality import attribute_accuracy, load_attribute_judge
+    from zizi.quality import ATTRIBUTE_JUDGE, attribute_accuracy, load_attribute_judge
     size = size or pipe.config.size
-    judge = "judge32" if critic is None else "given critic"
+    judge = ATTRIBUTE_JUDGE if critic is None else "given critic"
     critic = critic or load_attribute_judge()
     ds = PerformerDataset(n, size, seed=data_seed)
     poses, attrs = ds.labels()

@@ -19,9 +19,9 @@ from .core import WeightsFolderMixin, data_dir
 from .data import ATTR_SIZES
 
 # %% auto #0
-__all__ = ['STEP_GRID', 'RECIPES', 'silhouette_features', 'SilhouetteCheck', 'nearest_render_distance', 'CriticConfig',
-           'critic_config', 'PerformerCritic', 'train_critic', 'load_critic', 'attribute_accuracy', 'performer_fid',
-           'load_attribute_judge', 'evaluate_samples', 'sampler_step_table', 'compare_recipes']
+__all__ = ['ATTRIBUTE_JUDGE', 'STEP_GRID', 'RECIPES', 'silhouette_features', 'SilhouetteCheck', 'nearest_render_distance',
+           'CriticConfig', 'critic_config', 'PerformerCritic', 'train_critic', 'load_critic', 'attribute_accuracy',
+           'performer_fid', 'load_attribute_judge', 'evaluate_samples', 'sampler_step_table', 'compare_recipes']
 
 # %% ../nbs/07b_first_model.ipynb #992b5ca8
 def _as_uint8_nhwc(images) -> np.ndarray:
@@ -220,9 +220,11 @@ def performer_fid(images, reference, critic: PerformerCritic) -> float:
         return float(fid.compute())
 
 # %% ../nbs/07b_first_model.ipynb #0cf5f15d
+ATTRIBUTE_JUDGE = "judge32"     # the folder of data/pretrained that `load_attribute_judge` reads
+
 def load_attribute_judge() -> PerformerCritic:
     "The shipped attribute judge (`data/pretrained/judge32`): the critic variant that reads attributes best, on 32×32 images."
-    folder = data_dir() / "pretrained" / "judge32"
+    folder = data_dir() / "pretrained" / ATTRIBUTE_JUDGE
     if not (folder / "config.json").exists():
         raise FileNotFoundError(f"{folder} not found: make it with `python scripts/critic_experiments.py --size 32 "
                                 "--out nbs/results/critic_variants.json --save-dir runs/critics --ship data/pretrained/judge32`")
