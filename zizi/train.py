@@ -85,6 +85,7 @@ class TrainConfig:
     device: str | None = None
 
     def __post_init__(self):
+        self.out_dir = str(self.out_dir)                  # a Path is welcome; JSON keeps a string
         self.prediction = canonical_prediction(self.prediction)
         if self.mixed_precision not in ("auto", "no", "bf16", "fp16"):
             raise ValueError(f"mixed_precision must be auto, no, bf16 or fp16, got {self.mixed_precision!r}")
