@@ -95,7 +95,8 @@ def judge_pose_models(args, res: dict, out: Path) -> None:
                PerformerCritic.from_pretrained(variant_dir(args.save_dir, args.size, i))
                for i, name in enumerate(VARIANTS) if name in runs}
     for model in args.pose_models:
-        ev = evaluate_pose_model(PosePipeline.from_pretrained(model), n=128, guidance=2.0, return_images=True)
+        ev = evaluate_pose_model(PosePipeline.from_pretrained(model), n=128, guidance=2.0, return_images=True,
+                                 critic=next(iter(critics.values())))       # the images; each critic reads them below
         for name, critic in critics.items():
             acc = {kind: attribute_accuracy(critic, _resize_uint8(ev[kind], args.size), ev["attrs"]) for kind in ("generated", "renders")}
             runs[name].setdefault("pose_models", {})[model] = {

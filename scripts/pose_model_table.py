@@ -9,10 +9,12 @@ one). Every version was written by
 `python scripts/train_pose_model.py --size S && python scripts/train_pose_model.py --size S --ship` with the
 `pose_recipe` of its commit; they are judged on the same 128 held-out conditions with 15 DPM-Solver++ steps.
 
-Versions shipped before the attribute judge (notebook 07b) had their attributes read by the critic: their weights
-are taken from git and judged again at guidance 2 with `evaluate_pose_model` (the judge), so every row is read by
-the same judge; the critic's old reading stays in the row as `metrics_critic`. About 10 CPU-minutes.
+Every row is read by the judge of its size (`zizi.quality.attribute_judge_name`: judge32 at 32×32, judge64 at
+64×64). A version whose metrics.json was read by another judge (the critic, before notebook 07b had a judge; judge32
+for 64×64 models, before judge64) has its weights taken from git and judged again at guidance 2 with
+`evaluate_pose_model`; the reading it shipped with stays in the row as `metrics_before`. About 10 CPU-minutes.
 """
+import hashlib
 import json
 import subprocess
 import sys
@@ -39,18 +41,20 @@ def judged_again(commit: str | None, folder: str) -> dict:
 
 
 def rows_for(size: int) -> list[dict]:
-    from zizi.quality import ATTRIBUTE_JUDGE
+    from zizi.quality import attribute_judge_name
     folder = f"data/pretrained/pose{size}"
-    rows = []
+    rows, last_weights = [], None
     for commit in (*VERSIONS, None):
+        weights = hashlib.sha256(_read_bytes(commit, f"{folder}/model.safetensors")).hexdigest()
+        if weights == last_weights: continue                                          # not retrained since
+        last_weights = weights
         metrics, cfg = _read(commit, f"{folder}/metrics.json"), _read(commit, f"{folder}/config.json")
-        if rows and metrics["metrics"] == rows[-1].get("metrics_critic", rows[-1]["metrics"]): continue  # not retrained since
         steps = _read(commit, f"{folder}/train_config.json")["max_steps"]
         row = {"size": size, "source": f"{folder} " + (f"at commit {commit}" if commit else "(shipped)"),
                **{k: cfg.get(k, 0) for k in FIELDS}, "max_steps": steps,
                "train_minutes": metrics.get("train_minutes"), "metrics": metrics["metrics"]}
-        if metrics["metrics"]["guidance_2"].get("attr_judge") != ATTRIBUTE_JUDGE:    # read by the critic: judge again
-            row.update(metrics=judged_again(commit, folder), metrics_critic=metrics["metrics"])
+        if metrics["metrics"]["guidance_2"].get("attr_judge") != attribute_judge_name(size):   # another judge's reading: judge again
+            row.update(metrics=judged_again(commit, folder), metrics_before=metrics["metrics"])
         print(row["source"], {k: round(row["metrics"]["guidance_2"][k], 3) for k in ("pck", "attr_mean")}, flush=True)
         rows.append(row)
     return rows

@@ -45,6 +45,7 @@ class PoseModelConfig:
     cond_dim: int = 64               # width of every condition token
     spatial: str = "heatmaps"        # pose_spatial kind for the map door: "heatmaps" | "skeleton" | "both"
     p_uncond: float = 0.1            # condition dropout probability during training
+    p_drop_attrs: float = 0.0        # training: probability of dropping only the attributes (enables `attr_guidance`)
     pose_loss_weight: float = 0.0    # training: extra loss weight near the joints (`pose_weight_map`); 0 = plain MSE
     prediction: str = "x0"           # "eps" | "x0" | "v"
     schedule: str = "cosine"         # zizi.schedules kind
@@ -59,6 +60,9 @@ class PoseModelConfig:
         if self.spatial not in POSE_SPATIAL_CHANNELS:
             raise ValueError(f"PoseModelConfig.spatial must be one of {list(POSE_SPATIAL_CHANNELS)}, got {self.spatial!r}")
         if not 0.0 <= self.p_uncond <= 1.0: raise ValueError(f"PoseModelConfig.p_uncond must be in [0, 1], got {self.p_uncond}")
+        if not 0.0 <= self.p_drop_attrs <= 1.0:
+            raise ValueError(f"PoseModelConfig.p_drop_attrs must be in [0, 1], got {self.p_drop_attrs}")
+        if self.p_drop_attrs and not self.use_attrs: raise ValueError("PoseModelConfig.p_drop_attrs > 0 needs use_attrs=True")
         if not self.pose_loss_weight >= 0:
             raise ValueError(f"PoseModelConfig.pose_loss_weight must be >= 0, got {self.pose_loss_weight}")
         if self.cond_dim < 1: raise ValueError(f"PoseModelConfig.cond_dim must be >= 1, got {self.cond_dim}")
@@ -115,12 +119,14 @@ class PoseModel(WeightsFolderMixin, nn.Module):
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
-    def encode(self, poses, attrs=None, drop=None, size: int | tuple[int, int] | None = None) -> dict:
-        "Condition -> `dict(cond=tokens (B, L, cond_dim), spatial=maps (B, C, H, W), global_cond=(B, 43))` (or None) for `self.unet`."
+    def encode(self, poses, attrs=None, drop=None, size: int | tuple[int, int] | None = None, drop_attrs=None) -> dict:
+        """Condition -> `dict(cond=tokens (B, L, cond_dim), spatial=maps (B, C, H, W), global_cond=(B, 43))` (or None) for
+        `self.unet`. `drop` nulls the whole condition of a row, `drop_attrs` only its attributes (the pose stays)."""
         cfg, dev = self.config, self.device
         p = check_poses(poses, self.keypoints.config.max_abs_coord if self.keypoints is not None else 2.0).to(dev)
         b = len(p)
-        drop = check_drop(drop, b, dev)
+        drop, only_attrs = check_drop(drop, b, dev), check_drop(drop_attrs, b, dev)
+        adrop = drop if only_attrs is None else only_attrs if drop is None else drop | only_attrs   # rows without attributes
         if attrs is not None and self.attributes is None:
             raise ValueError("attrs were given, but this PoseModel has no attribute encoder (use_attrs=False): pass attrs=None")
         tokens, global_cond, onehot = [], None, None
@@ -130,22 +136,24 @@ class PoseModel(WeightsFolderMixin, nn.Module):
             else:
                 onehot = attrs_to_onehot(attrs).to(dev)
                 if len(onehot) != b: raise ValueError(f"attrs has {len(onehot)} rows for {b} poses")
-                tokens.append(self.attributes(onehot, drop))
+                tokens.append(self.attributes(onehot, adrop))
                 if cfg.attr_global:                                   # dropped rows get the zero (null) vector
-                    global_cond = onehot.float() if drop is None else onehot.float() * (~drop).float()[:, None]
+                    global_cond = onehot.float() if adrop is None else onehot.float() * (~adrop).float()[:, None]
         cond = torch.cat(tokens, 1) if tokens else None
         size = size or cfg.size
         spatial = pose_spatial(p, size, cfg.spatial, drop, device=dev) if cfg.uses_maps else None
         if self.splat is not None:                  # heatmaps come first in "heatmaps" and "both" maps
             heat = (pose_spatial(p, size, "heatmaps", drop, device=dev) if cfg.spatial == "skeleton"
                     else spatial[:, :POSE_SPATIAL_CHANNELS["heatmaps"]])
-            spatial = torch.cat([spatial, self.splat(heat, onehot)], 1)
+            splat = self.splat(heat, onehot)
+            if adrop is not None and onehot is not None: splat = splat * (~adrop).to(splat.dtype)[:, None, None, None]
+            spatial = torch.cat([spatial, splat], 1)
         return dict(cond=cond, spatial=spatial, global_cond=global_cond)
 
-    def forward(self, x: torch.Tensor, t, poses, attrs=None, drop=None) -> torch.Tensor:
-        "Predict from noisy `x` (B, 3, H, W) at timesteps `t` given `poses` (B, 17, 3), `attrs` and the dropout mask `drop`."
+    def forward(self, x: torch.Tensor, t, poses, attrs=None, drop=None, drop_attrs=None) -> torch.Tensor:
+        "Predict from noisy `x` (B, 3, H, W) at timesteps `t` given `poses` (B, 17, 3), `attrs` and the dropout masks."
         if len(poses) != x.shape[0]: raise ValueError(f"x has batch size {x.shape[0]} but {len(poses)} poses were given")
-        return self.unet(x, t, **self.encode(poses, attrs, drop, tuple(x.shape[-2:])))
+        return self.unet(x, t, **self.encode(poses, attrs, drop, tuple(x.shape[-2:]), drop_attrs))
 
     def num_parameters(self) -> int: return sum(p.numel() for p in self.parameters())
 
@@ -172,22 +180,27 @@ def pose_weight_map(poses, size: int, strength: float, sigma: float | None = Non
     return 1 + strength * bumps.amax(1, keepdim=True)
 
 def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | None = None,
-               use_attrs: bool = True, loss_weight: float = 0.0) -> tuple:
-    """`prepare_batch` for `Trainer`: (images, dict(poses, attrs, drop)) with one dropout mask for pose and attributes,
-    plus a pixel loss weight (`pose_weight_map`, 1 where the condition is dropped) when `loss_weight > 0`."""
+               use_attrs: bool = True, loss_weight: float = 0.0, p_drop_attrs: float = 0.0) -> tuple:
+    """`prepare_batch` for `Trainer`: (images, dict(poses, attrs, drop)) with one dropout mask for pose and attributes
+    (and, when `p_drop_attrs > 0`, a second one, `drop_attrs`, for the attributes alone), plus a pixel loss weight
+    (`pose_weight_map`, 1 where the condition is dropped) when `loss_weight > 0`."""
     missing = [k for k in ("image", "pose") + (("attrs",) if use_attrs else ()) if k not in batch]
     if missing: raise KeyError(f"batch lacks {missing}: expected PerformerDataset items (image, pose, attrs)")
     images = batch["image"]
     drop = condition_dropout(len(images), p_uncond, generator, device=images.device)
     cond = dict(poses=batch["pose"], attrs=batch["attrs"] if use_attrs else None, drop=drop)
+    if use_attrs and p_drop_attrs: cond["drop_attrs"] = condition_dropout(len(images), p_drop_attrs, generator, device=images.device)
     if not loss_weight: return images, cond
     return images, cond, pose_weight_map(batch["pose"], images.shape[-1], loss_weight, drop=drop).to(images.device)
 
 # %% ../nbs/09_pose_diffusion.ipynb #2fa5a9c1
 def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
-                  size: int | tuple[int, int] | None = None) -> Callable:
-    "`model_fn(x, t)` for zizi.sampling: the condition encoded once, classifier-free guidance `u + guidance*(c - u)`."
+                  size: int | tuple[int, int] | None = None, attr_guidance: float | None = None) -> Callable:
+    """`model_fn(x, t)` for zizi.sampling: the condition encoded once, classifier-free guidance `u + guidance*(c - u)`;
+    with an `attr_guidance` of its own, `u + guidance*(p - u) + attr_guidance*(c - p)`, `p` = the pose alone."""
     n = len(poses)
+    if attr_guidance is not None and attrs is not None and attr_guidance != guidance:
+        return _two_scale_denoiser(model, poses, attrs, guidance, attr_guidance, size)
     if guidance == 1:
         enc = model.encode(poses, attrs, None, size)
         return lambda x, t: model.unet(x, t, **enc)
@@ -200,14 +213,31 @@ def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
         return out_u + guidance * (out_c - out_u)
     return guided
 
+def _two_scale_denoiser(model: PoseModel, poses, attrs, guidance: float, attr_guidance: float, size) -> Callable:
+    "Pose and attributes guided separately: branches c (all), p (attributes dropped) and, unless guidance is 1, u (none)."
+    if not model.config.p_drop_attrs:
+        raise ValueError("attr_guidance needs a model trained with attribute-only dropout (PoseModelConfig.p_drop_attrs > 0); "
+                         "this one never saw a pose without its attributes: leave attr_guidance=None")
+    n, k = len(poses), 2 if guidance == 1 else 3
+    branch = torch.arange(k * n) // n                                      # 0: c, 1: p, 2: u
+    enc = model.encode(torch.cat([torch.as_tensor(poses)] * k), torch.cat([attrs_to_onehot(attrs)] * k),
+                       branch == 2, size, drop_attrs=branch == 1)
+    def guided(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        out = model.unet(torch.cat([x] * k), torch.cat([t] * k), **enc).chunk(k)
+        c, p = out[0], out[1]
+        u = out[2] if k == 3 else p
+        return u + guidance * (p - u) + attr_guidance * (c - p)
+    return guided
+
 @torch.no_grad()
 def pose_sample(model: PoseModel, poses, attrs=None, steps: int = 20, seed: int = 0, guidance: float = 2.0,
-                sampler: str = "dpmpp_2m", size: int | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:
+                sampler: str = "dpmpp_2m", size: int | None = None, noise: torch.Tensor | None = None,
+                attr_guidance: float | None = None) -> torch.Tensor:
     "Samples float (N, 3, H, W) in [-1, 1] for `poses` (N, 17, 3) (validated), from seeded CPU noise or the given `noise`."
     from zizi.sampling import sample
     cfg, dev = model.config, model.device
     h = w = size or cfg.size
-    fn = pose_denoiser(model, poses, attrs, guidance, (h, w))
+    fn = pose_denoiser(model, poses, attrs, guidance, (h, w), attr_guidance)
     betas = NoiseSchedule.from_kind(cfg.schedule, cfg.n_train_steps).betas
     return sample(fn, (len(poses), 3, h, w), betas, steps=steps, sampler=sampler, prediction=cfg.prediction,
                   generator=torch.Generator().manual_seed(int(seed)), device=dev, noise=noise)
@@ -257,7 +287,7 @@ def train_pose_model(out_dir: str | Path, cfg: PoseModelConfig | None = None, si
     data = PerformerDataset(n_images, size, seed=data_seed)
     trainer = Trainer(model, data, tcfg, sample_fn=pose_preview_fn(n_preview, data_seed))
     trainer.prepare_batch = lambda batch: pose_batch(batch, cfg.p_uncond, trainer.generator, cfg.use_attrs,
-                                                        cfg.pose_loss_weight)
+                                                        cfg.pose_loss_weight, cfg.p_drop_attrs)
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write_text(old, json.dumps(recipe, indent=2))
     trainer.train(progress=progress, until=until)
@@ -307,7 +337,7 @@ def prepare_attrs(attrs, n: int) -> torch.Tensor | None:
     if len(onehot) != n: raise ValueError(f"attrs: got {len(onehot)} attribute rows for {n} poses (give 1 or {n})")
     return onehot
 
-DEFAULT_POSE_MODEL = "pose32"   # what `PosePipeline.from_pretrained()` loads: the shipped model with the best PCK
+DEFAULT_POSE_MODEL = "pose64"   # what `PosePipeline.from_pretrained()` loads: the largest shipped model meeting the pose target
 
 def shipped_pose_models() -> list[str]:
     "Names of the `PoseModel` folders shipped in data/pretrained (what `PosePipeline.from_pretrained` accepts by name)."
@@ -340,18 +370,22 @@ class PosePipeline:
     def config(self) -> PoseModelConfig: return self.model.config
 
     def __call__(self, poses, attrs=None, steps: int = 20, seed: int = 0, guidance: float = 2.0,
-                 sampler: str = "dpmpp_2m", size: int | None = None) -> np.ndarray:
-        "Generate one image per pose: uint8 (N, H, W, 3). Same inputs and `seed` -> same images."
+                 sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None) -> np.ndarray:
+        """Generate one image per pose: uint8 (N, H, W, 3). Same inputs and `seed` -> same images. `attr_guidance`
+        (models trained with `p_drop_attrs > 0`) guides the attributes apart from the pose; None = `guidance`."""
         p = prepare_poses(poses)
         if attrs is not None and not self.config.use_attrs:
             raise ValueError("attrs were given, but this model was trained without attributes (use_attrs=False): pass attrs=None")
         a = prepare_attrs(attrs, len(p))
         if int(steps) != steps or steps < 1: raise ValueError(f"steps must be a positive integer, got {steps!r}")
         if not np.isfinite(guidance) or guidance < 0: raise ValueError(f"guidance must be a finite number >= 0, got {guidance!r}")
+        if attr_guidance is not None and not (np.isfinite(attr_guidance) and attr_guidance >= 0):
+            raise ValueError(f"attr_guidance must be None or a finite number >= 0, got {attr_guidance!r}")
         size = size or self.config.size
         if size % self.config.unet.multiple:
             raise ValueError(f"size {size} must be a multiple of {self.config.unet.multiple} for this model")
-        x = pose_sample(self.model, p.to(self.device), a, int(steps), seed, float(guidance), sampler, size)
+        x = pose_sample(self.model, p.to(self.device), a, int(steps), seed, float(guidance), sampler, size,
+                        attr_guidance=None if attr_guidance is None else float(attr_guidance))
         return to_uint8(x)
 
 # %% ../nbs/09_pose_diffusion.ipynb #1300a0ca
@@ -366,10 +400,10 @@ def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance:
     "PCK@0.1 and attribute accuracy (the judge, or `critic`) of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'."
     from zizi.data import ATTRIBUTES, PerformerDataset
     from zizi.metrics import pose_pck
-    from zizi.quality import ATTRIBUTE_JUDGE, attribute_accuracy, load_attribute_judge
+    from zizi.quality import attribute_accuracy, attribute_judge_name, load_attribute_judge
     size = size or pipe.config.size
-    judge = ATTRIBUTE_JUDGE if critic is None else "given critic"
-    critic = critic or load_attribute_judge()
+    judge = attribute_judge_name(size) if critic is None else "given critic"
+    critic = critic or load_attribute_judge(size)
     ds = PerformerDataset(n, size, seed=data_seed)
     poses, attrs = ds.labels()
     renders = ds.images.numpy()

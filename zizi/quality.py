@@ -19,9 +19,10 @@ from .core import WeightsFolderMixin, data_dir
 from .data import ATTR_SIZES
 
 # %% auto #0
-__all__ = ['ATTRIBUTE_JUDGE', 'STEP_GRID', 'RECIPES', 'silhouette_features', 'SilhouetteCheck', 'nearest_render_distance',
+__all__ = ['ATTRIBUTE_JUDGES', 'STEP_GRID', 'RECIPES', 'silhouette_features', 'SilhouetteCheck', 'nearest_render_distance',
            'CriticConfig', 'critic_config', 'PerformerCritic', 'train_critic', 'load_critic', 'attribute_accuracy',
-           'performer_fid', 'load_attribute_judge', 'evaluate_samples', 'sampler_step_table', 'compare_recipes']
+           'performer_fid', 'attribute_judge_name', 'load_attribute_judge', 'evaluate_samples', 'sampler_step_table',
+           'compare_recipes']
 
 # %% ../nbs/07b_first_model.ipynb #992b5ca8
 def _as_uint8_nhwc(images) -> np.ndarray:
@@ -220,14 +221,20 @@ def performer_fid(images, reference, critic: PerformerCritic) -> float:
         return float(fid.compute())
 
 # %% ../nbs/07b_first_model.ipynb #0cf5f15d
-ATTRIBUTE_JUDGE = "judge32"     # the folder of data/pretrained that `load_attribute_judge` reads
+ATTRIBUTE_JUDGES = {32: "judge32", 64: "judge64"}   # image side -> the folder of data/pretrained with its judge
 
-def load_attribute_judge() -> PerformerCritic:
-    "The shipped attribute judge (`data/pretrained/judge32`): the critic variant that reads attributes best, on 32×32 images."
-    folder = data_dir() / "pretrained" / ATTRIBUTE_JUDGE
+def attribute_judge_name(size: int = 32) -> str:
+    "The judge for `size`-pixel images: the largest judge not above `size` (judge32 below 64); images are downsized to it."
+    return ATTRIBUTE_JUDGES[max([s for s in ATTRIBUTE_JUDGES if s <= size], default=32)]
+
+def load_attribute_judge(size: int = 32) -> PerformerCritic:
+    "The shipped attribute judge for `size`-pixel images: the critic variant that reads the renders of its size best."
+    name = attribute_judge_name(size)
+    folder = data_dir() / "pretrained" / name
     if not (folder / "config.json").exists():
-        raise FileNotFoundError(f"{folder} not found: make it with `python scripts/critic_experiments.py --size 32 "
-                                "--out nbs/results/critic_variants.json --save-dir runs/critics --ship data/pretrained/judge32`")
+        s = next(k for k, v in ATTRIBUTE_JUDGES.items() if v == name)
+        raise FileNotFoundError(f"{folder} not found: make it with `python scripts/critic_experiments.py --size {s} --out "
+                                f"nbs/results/critic_variants{'' if s == 32 else s}.json --save-dir runs/critics --ship data/pretrained/{name}`")
     return PerformerCritic.from_pretrained(folder)
 
 # %% ../nbs/07b_first_model.ipynb #65c15dcf
