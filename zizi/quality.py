@@ -223,18 +223,19 @@ def performer_fid(images, reference, critic: PerformerCritic) -> float:
 # %% ../nbs/07b_first_model.ipynb #0cf5f15d
 ATTRIBUTE_JUDGES = {32: "judge32", 64: "judge64"}   # image side -> the folder of data/pretrained with its judge
 
+def _judge_size(size: int) -> int: return max([s for s in ATTRIBUTE_JUDGES if s <= size], default=min(ATTRIBUTE_JUDGES))
+
 def attribute_judge_name(size: int = 32) -> str:
-    "The judge for `size`-pixel images: the largest judge not above `size` (judge32 below 64); images are downsized to it."
-    return ATTRIBUTE_JUDGES[max([s for s in ATTRIBUTE_JUDGES if s <= size], default=32)]
+    "The judge for `size`-pixel images: the largest judge not above `size` (the smallest below that); images are resized to it."
+    return ATTRIBUTE_JUDGES[_judge_size(size)]
 
 def load_attribute_judge(size: int = 32) -> PerformerCritic:
     "The shipped attribute judge for `size`-pixel images: the critic variant that reads the renders of its size best."
-    name = attribute_judge_name(size)
-    folder = data_dir() / "pretrained" / name
+    s = _judge_size(size)
+    folder = data_dir() / "pretrained" / ATTRIBUTE_JUDGES[s]
     if not (folder / "config.json").exists():
-        s = next(k for k, v in ATTRIBUTE_JUDGES.items() if v == name)
         raise FileNotFoundError(f"{folder} not found: make it with `python scripts/critic_experiments.py --size {s} --out "
-                                f"nbs/results/critic_variants{'' if s == 32 else s}.json --save-dir runs/critics --ship data/pretrained/{name}`")
+                                f"nbs/results/critic_variants{'' if s == 32 else s}.json --save-dir runs/critics --ship {folder}`")
     return PerformerCritic.from_pretrained(folder)
 
 # %% ../nbs/07b_first_model.ipynb #65c15dcf
