@@ -4,31 +4,29 @@
     python scripts/attr_guidance_experiment.py             # ~30 minutes on 2 CPU cores, resumable; then ~3 minutes of judging
 
 Trains the shipped 32×32 recipe, `pose_recipe(32)`, with 10% attribute-only dropout (`p_drop_attrs=0.1`) on top of
-its 10% joint dropout, into runs/pose32_attrdrop (rerun after a kill to resume), then judges the model with
+its 10% joint dropout (`pose_recipe_variant.train_variant`: into runs/pose32_p_drop_attrs=0.1; rerun after a kill
+to resume), then judges the model with
 `evaluate_pose_model` (128 held-out conditions, 15 DPM-Solver++ steps) at pose guidance 1 and 2 and attribute
 guidance from 1 to 4, and writes nbs/results/attr_guidance.json. The reference is the shipped pose32: the same
 recipe without attribute-only dropout.
 """
 import argparse
 import json
-from dataclasses import replace
 from pathlib import Path
+
+from pose_recipe_variant import train_variant      # scripts/ is on the path when run as `python scripts/...`
 
 GRID = ((1.0, None), (1.0, 2.0), (1.0, 3.0), (1.0, 4.0), (2.0, None), (2.0, 3.0), (2.0, 4.0))  # (guidance, attr_guidance)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default="runs/pose32_attrdrop", help="run folder")
     ap.add_argument("--p-drop-attrs", type=float, default=0.1)
     ap.add_argument("--results", default="nbs/results/attr_guidance.json")
     args = ap.parse_args()
-    from zizi.pipeline import PosePipeline, evaluate_pose_model, pose_recipe, train_pose_model
+    from zizi.pipeline import evaluate_pose_model
     from zizi.train import train_minutes
-    cfg, train = pose_recipe(32)
-    cfg = replace(cfg, p_drop_attrs=args.p_drop_attrs)
-    train_pose_model(args.out, cfg, size=32, n_images=20_000, data_seed=0, **train)
-    pipe = PosePipeline.from_pretrained(Path(args.out) / "final")
+    name, train, pipe = train_variant(32, {"p_drop_attrs": args.p_drop_attrs})
     rows = []
     for g, ga in GRID:
         def generate(poses, attrs, **kw): return pipe(poses, attrs, attr_guidance=ga, **kw)
@@ -36,11 +34,10 @@ def main() -> None:
         m = evaluate_pose_model(generate, n=128, steps=15, guidance=g)
         rows.append({"guidance": g, "attr_guidance": ga, **{k: m[k] for k in ("pck", "attr_mean", "attr_acc", "attr_judge")}})
         print(json.dumps(rows[-1]), flush=True)
-    cmd = "python scripts/attr_guidance_experiment.py" + (f" --out {args.out}" if args.out != ap.get_default("out") else "")
     out = {"what": "pose_recipe(32) with attribute-only dropout, judged at pose guidance x attribute guidance "
                    "(attr_guidance None = the one-scale guidance); 128 held-out conditions, 15 DPM-Solver++ steps",
-           "command": cmd, "p_drop_attrs": args.p_drop_attrs, "max_steps": train["max_steps"],
-           "train_minutes": train_minutes(Path(args.out) / "final"), "rows": rows}
+           "command": "python scripts/attr_guidance_experiment.py", "p_drop_attrs": args.p_drop_attrs,
+           "max_steps": train["max_steps"], "train_minutes": train_minutes(Path("runs") / name / "final"), "rows": rows}
     Path(args.results).write_text(json.dumps(out, indent=1) + "\n")
 
 

@@ -28,6 +28,21 @@ def parse_overrides(items: list[str], what: str) -> dict:
     return out
 
 
+def train_variant(size: int, model_kw: dict, train_kw: dict | None = None):
+    "Train `pose_recipe(size)` with the changes into runs/pose<size>_<changes> (resuming); (name, trainer kwargs, pipeline)."
+    from zizi.pipeline import PoseModelConfig, PosePipeline, pose_recipe, train_pose_model
+    train_kw = train_kw or {}
+    if not model_kw and not train_kw: raise SystemExit("nothing to vary: give at least one --set or --train")
+    cfg, train = pose_recipe(size)
+    unknown = sorted(set(model_kw) - set(cfg.to_dict()))
+    if unknown: raise SystemExit(f"--set {unknown}: not PoseModelConfig fields; known: {sorted(cfg.to_dict())}")
+    cfg = PoseModelConfig.from_dict({**cfg.to_dict(), **model_kw})
+    train = {**train, **train_kw}
+    name = f"pose{size}_" + "_".join(f"{k}={v}" for k, v in {**model_kw, **train_kw}.items()).replace(" ", "")
+    train_pose_model(Path("runs") / name, cfg, size=size, n_images=20_000, data_seed=0, **train)
+    return name, train, PosePipeline.from_pretrained(Path("runs") / name / "final")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, choices=(32, 64), default=32)
@@ -35,19 +50,10 @@ def main() -> None:
     ap.add_argument("--train", action="append", default=[], metavar="KEY=VALUE", help="a Trainer keyword")
     ap.add_argument("--results", default="nbs/results/pose_recipe_variants.json")
     args = ap.parse_args()
-    from zizi.pipeline import PoseModelConfig, PosePipeline, evaluate_pose_model, pose_recipe, train_pose_model
+    from zizi.pipeline import evaluate_pose_model
     from zizi.train import train_minutes
     model_kw, train_kw = parse_overrides(args.set, "--set"), parse_overrides(args.train, "--train")
-    if not model_kw and not train_kw: raise SystemExit("nothing to vary: give at least one --set or --train")
-    cfg, train = pose_recipe(args.size)
-    unknown = sorted(set(model_kw) - set(cfg.to_dict()))
-    if unknown: raise SystemExit(f"--set {unknown}: not PoseModelConfig fields; known: {sorted(cfg.to_dict())}")
-    cfg = PoseModelConfig.from_dict({**cfg.to_dict(), **model_kw})
-    train = {**train, **train_kw}
-    name = f"pose{args.size}_" + "_".join(f"{k}={v}" for k, v in {**model_kw, **train_kw}.items()).replace(" ", "")
-    out = Path("runs") / name
-    train_pose_model(out, cfg, size=args.size, n_images=20_000, data_seed=0, **train)
-    pipe = PosePipeline.from_pretrained(out / "final")
+    name, train, pipe = train_variant(args.size, model_kw, train_kw)
     metrics = {f"guidance_{g:g}": evaluate_pose_model(pipe, n=128, steps=15, guidance=g) for g in (1.0, 2.0)}
     results = Path(args.results)
     res = json.loads(results.read_text()) if results.exists() else {
@@ -55,7 +61,7 @@ def main() -> None:
         "variants": {}}
     res["variants"][name] = {"size": args.size, "command": " ".join(["python", *sys.argv]), "model_changes": model_kw,
                              "train_changes": train_kw, "max_steps": train["max_steps"],
-                             "train_minutes": train_minutes(out / "final"), "metrics": metrics}
+                             "train_minutes": train_minutes(Path("runs") / name / "final"), "metrics": metrics}
     results.write_text(json.dumps(res, indent=1) + "\n")
     for g, m in metrics.items():
         print(f"{name} {g}: PCK {m['pck']:.3f}, attributes {m['attr_mean']:.3f} ({m['attr_judge']})")

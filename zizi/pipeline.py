@@ -197,36 +197,24 @@ def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | 
 def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
                   size: int | tuple[int, int] | None = None, attr_guidance: float | None = None) -> Callable:
     """`model_fn(x, t)` for zizi.sampling: the condition encoded once, classifier-free guidance `u + guidance*(c - u)`;
-    with an `attr_guidance` of its own, `u + guidance*(p - u) + attr_guidance*(c - p)`, `p` = the pose alone."""
-    n = len(poses)
-    if attr_guidance is not None and attrs is not None and attr_guidance != guidance:
-        return _two_scale_denoiser(model, poses, attrs, guidance, attr_guidance, size)
-    if guidance == 1:
-        enc = model.encode(poses, attrs, None, size)
-        return lambda x, t: model.unet(x, t, **enc)
-    p2 = torch.cat([torch.as_tensor(poses)] * 2)
-    a2 = None if attrs is None else torch.cat([attrs_to_onehot(attrs)] * 2)
-    drop = torch.arange(2 * n) >= n                                         # second half: the null condition
-    enc = model.encode(p2, a2, drop, size)
-    def guided(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        out_c, out_u = model.unet(torch.cat([x, x]), torch.cat([t, t]), **enc).chunk(2)
-        return out_u + guidance * (out_c - out_u)
-    return guided
-
-def _two_scale_denoiser(model: PoseModel, poses, attrs, guidance: float, attr_guidance: float, size) -> Callable:
-    "Pose and attributes guided separately: branches c (all), p (attributes dropped) and, unless guidance is 1, u (none)."
-    if not model.config.p_drop_attrs:
+    with an `attr_guidance` of its own, `u + guidance*(p - u) + attr_guidance*(c - p)`, `p` = the pose alone.
+    Only the branches with a weight run, in one batch: c; p when the scales differ; u unless `guidance` is 1."""
+    ga = guidance if attr_guidance is None or attrs is None else attr_guidance
+    if ga != guidance and not model.config.p_drop_attrs:
         raise ValueError("attr_guidance needs a model trained with attribute-only dropout (PoseModelConfig.p_drop_attrs > 0); "
                          "this one never saw a pose without its attributes: leave attr_guidance=None")
-    n, k = len(poses), 2 if guidance == 1 else 3
-    branch = torch.arange(k * n) // n                                      # 0: c, 1: p, 2: u
-    enc = model.encode(torch.cat([torch.as_tensor(poses)] * k), torch.cat([attrs_to_onehot(attrs)] * k),
-                       branch == 2, size, drop_attrs=branch == 1)
+    branches = ["c"] + (["p"] if ga != guidance else []) + (["u"] if guidance != 1 else [])
+    n, k = len(poses), len(branches)
+    if k == 1:
+        enc = model.encode(poses, attrs, None, size)
+        return lambda x, t: model.unet(x, t, **enc)
+    kind = np.repeat(branches, n)                                           # the branch of each row of the batch
+    enc = model.encode(torch.cat([torch.as_tensor(poses)] * k), None if attrs is None else torch.cat([attrs_to_onehot(attrs)] * k),
+                       torch.from_numpy(kind == "u"), size, torch.from_numpy(kind == "p") if "p" in branches else None)
     def guided(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        out = model.unet(torch.cat([x] * k), torch.cat([t] * k), **enc).chunk(k)
-        c, p = out[0], out[1]
-        u = out[2] if k == 3 else p
-        return u + guidance * (p - u) + attr_guidance * (c - p)
+        out = dict(zip(branches, model.unet(torch.cat([x] * k), torch.cat([t] * k), **enc).chunk(k)))
+        c = out["c"]; p = out.get("p", c); u = out.get("u", p)          # a missing branch has weight 0
+        return u + guidance * (p - u) + ga * (c - p)
     return guided
 
 @torch.no_grad()
