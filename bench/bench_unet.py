@@ -8,7 +8,7 @@ Both models: widths (32, 64, 128), one ResBlock per level (two on the way up), a
 condition tokens of width 64, 4 heads) at the lowest level and in the middle, GroupNorm(8), FiLM time conditioning.
 For each model, memory format (contiguous / channels_last) and precision (fp32 / bf16 autocast) we time the
 forward pass (no grad) and a full training step (forward, MSE loss, backward, AdamW step), report the median of
-several repeats, count FLOPs with `torch.utils.flop_counter.FlopCounterMode` and turn them into achieved GFLOP/s,
+several repeats (speed ratios: the median of per-repeat ratios), count FLOPs with `torch.utils.flop_counter.FlopCounterMode` and turn them into achieved GFLOP/s,
 next to a plain 2048x2048 matmul as the machine's reference. The two models are timed alternately, repeat by
 repeat, so a change in machine load hits both alike; the JSON records the load average before and after.
 """
@@ -109,6 +109,7 @@ def bench_pair(models, args, channels_last: bool, bf16: bool) -> dict:
         for kind in ("forward", "train_step"):
             med, best = statistics.median(times[n][kind]), min(times[n][kind])
             r[f"{kind}_ms"], r[f"{kind}_min_ms"] = round(med * 1e3, 2), round(best * 1e3, 2)
+            r[f"{kind}_all_ms"] = [round(v * 1e3, 2) for v in times[n][kind]]
             r[f"{kind}_gflop"] = round(flops[kind] / 1e9, 3)
             r[f"{kind}_gflops_per_s"] = round(flops[kind] / med / 1e9, 2)
         out[n] = r
@@ -147,6 +148,11 @@ def peak_memory(args) -> dict:
     return out
 
 
+def paired_speedup(zizi: dict, diffusers: dict, kind: str) -> float:
+    "Median over repeats of diffusers' time / zizi's time in the same repeat (the two ran back to back, under the same load)."
+    return round(statistics.median(d / z for z, d in zip(zizi[f"{kind}_all_ms"], diffusers[f"{kind}_all_ms"])), 2)
+
+
 def table_rows(res: dict) -> list[dict]:
     "README rows: per memory format and precision, zizi vs diffusers time, speed ratio, GFLOP/s and peak memory."
     rows = []
@@ -156,9 +162,9 @@ def table_rows(res: dict) -> list[dict]:
             mem = res.get("memory", {})
             rows.append({"layout / precision": f"{fmt} / {prec}",
                          "train step ms (zizi / diffusers)": f"{z['train_step_ms']:.0f} / {d['train_step_ms']:.0f}",
-                         "train speed ratio": round(d["train_step_ms"] / z["train_step_ms"], 2),
+                         "train speed ratio": paired_speedup(z, d, "train_step"),
                          "forward ms (zizi / diffusers)": f"{z['forward_ms']:.0f} / {d['forward_ms']:.0f}",
-                         "forward speed ratio": round(d["forward_ms"] / z["forward_ms"], 2),
+                         "forward speed ratio": paired_speedup(z, d, "forward"),
                          "train GFLOP/s (zizi / diffusers / matmul)": f"{z['train_step_gflops_per_s']:.0f} / "
                              f"{d['train_step_gflops_per_s']:.0f} / {res['matmul_2048_gflops_per_s'][prec]:.0f}",
                          "train-step peak MiB (zizi / diffusers)": (f"{mem[f'zizi/{prec}']['train_step_peak_mib']:.0f} / "
@@ -170,7 +176,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--size", type=int, default=32)
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--repeats", type=int, default=9)
     p.add_argument("--threads", type=int, default=None,
                    help="torch.set_num_threads (default: torch's choice; 1 is steadier on a CPU shared with other jobs)")
     p.add_argument("--quick", action="store_true")
@@ -193,8 +199,8 @@ def main() -> None:
     for fmt in ("contiguous", "channels_last"):
         for prec in ("fp32", "bf16"):
             z, d = runs[f"zizi/{fmt}/{prec}"], runs[f"diffusers/{fmt}/{prec}"]
-            ratios[f"{fmt}/{prec}"] = {"forward_speedup": round(d["forward_ms"] / z["forward_ms"], 2),
-                                       "train_step_speedup": round(d["train_step_ms"] / z["train_step_ms"], 2)}
+            ratios[f"{fmt}/{prec}"] = {"forward_speedup": paired_speedup(z, d, "forward"),
+                                       "train_step_speedup": paired_speedup(z, d, "train_step")}
     best = {n: min((r["train_step_ms"], k) for k, r in runs.items() if k.startswith(n + "/")) for n in models}
     mm = {"fp32": round(matmul_gflops(torch.float32, args.repeats), 1),
           "bf16": round(matmul_gflops(torch.bfloat16, args.repeats), 1)}
@@ -206,7 +212,8 @@ def main() -> None:
            "parameters": params, "matmul_2048_gflops_per_s": mm, "runs": runs,
            "speedup_zizi_over_diffusers": ratios, "memory": peak_memory(args),
            "best_train_step": {n: {"config": k, "ms": ms} for n, (ms, k) in best.items()},
-           "note": "*_ms: median of `repeats` timings, zizi and diffusers alternated repeat by repeat; *_min_ms: fastest. "
+           "note": "*_ms: median of `repeats` timings, zizi and diffusers alternated repeat by repeat; *_min_ms: fastest; "
+                   "*_all_ms: every repeat. Speedups: the median over repeats of diffusers' / zizi's time in that repeat. "
                    "The CPU is shared with other processes: expect tens of percent of noise, compare the ratios."}
     mem = res["memory"]
     res["summary_memory"] = [f"{prec}: training-step peak memory (above weights+optimizer) zizi {mem[f'zizi/{prec}']['train_step_peak_mib']} MiB "

@@ -4,7 +4,8 @@
     python scripts/pose_recipe_variant.py --size 32 --set pose_loss_weight=16          # ~30 minutes, resumable
     python scripts/pose_recipe_variant.py --size 32 --train max_steps=4500
 
-`--set FIELD=VALUE` overrides a `PoseModelConfig` field of `pose_recipe(size)`, `--train KEY=VALUE` a Trainer keyword
+`--set FIELD=VALUE` overrides a `PoseModelConfig` field of `pose_recipe(size)` (`--set unet.attention_levels=[1,2,3]`
+one key of a dict field such as the UNet's), `--train KEY=VALUE` a Trainer keyword
 (values are read as JSON, so numbers, booleans and lists work). The run goes to runs/pose<size>_<changes> (rerun the
 same command after a kill to resume); the finished model is judged with `evaluate_pose_model` (128 held-out
 conditions, 15 DPM-Solver++ steps, guidance 1 and 2) and the result is added to nbs/results/pose_recipe_variants.json
@@ -34,9 +35,15 @@ def train_variant(size: int, model_kw: dict, train_kw: dict | None = None):
     train_kw = train_kw or {}
     if not model_kw and not train_kw: raise SystemExit("nothing to vary: give at least one --set or --train")
     cfg, train = pose_recipe(size)
-    unknown = sorted(set(model_kw) - set(cfg.to_dict()))
-    if unknown: raise SystemExit(f"--set {unknown}: not PoseModelConfig fields; known: {sorted(cfg.to_dict())}")
-    cfg = PoseModelConfig.from_dict({**cfg.to_dict(), **model_kw})
+    fields = cfg.to_dict()
+    unknown = sorted(k for k in model_kw if k.split(".")[0] not in fields
+                     or ("." in k and not isinstance(fields[k.split(".")[0]], dict)))
+    if unknown: raise SystemExit(f"--set {unknown}: not PoseModelConfig fields (or FIELD.KEY of a dict field); known: {sorted(fields)}")
+    for key, value in model_kw.items():
+        head, _, sub = key.partition(".")
+        if sub: fields[head] = {**fields[head], sub: value}
+        else: fields[head] = value
+    cfg = PoseModelConfig.from_dict(fields)
     train = {**train, **train_kw}
     name = f"pose{size}_" + "_".join(f"{k}={v}" for k, v in {**model_kw, **train_kw}.items()).replace(" ", "")
     train_pose_model(Path("runs") / name, cfg, size=size, n_images=20_000, data_seed=0, **train)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Score an unconditional performer model the way notebook 07b does, and optionally ship it.
 
-    python scripts/score_uncond.py runs/uncond32c/final \
-        --ship data/pretrained/uncond32 --command "zizi train --out runs/uncond32c --steps 1700 ..."
+    python scripts/score_uncond.py runs/uncond32d/final \
+        --ship data/pretrained/uncond32 --command "zizi train --out runs/uncond32d --steps 3600 ..."
     python scripts/score_uncond.py runs/uncond64b/final --out nbs/results/uncond64.json --png nbs/results/uncond64.png
 
 Metrics (256 samples, DPM-Solver++(2M), 15 steps, seed 0): performer FID against `PerformerDataset(2000, size,
