@@ -166,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--base-channels", type=int, default=32)
     t.add_argument("--channel-mults", default="1,2,2,4", help="comma-separated width multipliers, one per level")
     t.add_argument("--attention-levels", default="-2,-1", help="comma-separated levels with self-attention (-1 = lowest)")
+    t.add_argument("--self-condition", action="store_true", help="self-conditioning: the UNet also reads its previous x0 estimate")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--checkpoint-every", type=int, default=250)
     t.add_argument("--sample-every", type=int, default=250)
@@ -209,7 +210,7 @@ def _train(args) -> None:
     from zizi.unet import UNetConfig
     ints = lambda s: tuple(int(v) for v in s.split(",") if v.strip())
     unet = UNetConfig(base_channels=args.base_channels, channel_mults=ints(args.channel_mults),
-                      attention_levels=ints(args.attention_levels), num_heads=4)
+                      attention_levels=ints(args.attention_levels), num_heads=4, self_condition=args.self_condition)
     tr = train_performers(args.out, size=args.size, n_images=args.n_images, unet=unet, data_seed=args.seed,
                           max_steps=args.steps, batch_size=args.batch, grad_accum=args.grad_accum, lr=args.lr,
                           warmup_steps=args.warmup, prediction=args.prediction, schedule=args.schedule,

@@ -150,10 +150,11 @@ class PoseModel(WeightsFolderMixin, nn.Module):
             spatial = torch.cat([spatial, splat], 1)
         return dict(cond=cond, spatial=spatial, global_cond=global_cond)
 
-    def forward(self, x: torch.Tensor, t, poses, attrs=None, drop=None, drop_attrs=None) -> torch.Tensor:
-        "Predict from noisy `x` (B, 3, H, W) at timesteps `t` given `poses` (B, 17, 3), `attrs` and the dropout masks."
+    def forward(self, x: torch.Tensor, t, poses, attrs=None, drop=None, drop_attrs=None, x_self_cond=None) -> torch.Tensor:
+        """Predict from noisy `x` (B, 3, H, W) at timesteps `t` given `poses` (B, 17, 3), `attrs` and the dropout masks
+        (and, for a self-conditioned UNet, the previous x0 estimate `x_self_cond`)."""
         if len(poses) != x.shape[0]: raise ValueError(f"x has batch size {x.shape[0]} but {len(poses)} poses were given")
-        return self.unet(x, t, **self.encode(poses, attrs, drop, tuple(x.shape[-2:]), drop_attrs))
+        return self.unet(x, t, x_self_cond=x_self_cond, **self.encode(poses, attrs, drop, tuple(x.shape[-2:]), drop_attrs))
 
     def num_parameters(self) -> int: return sum(p.numel() for p in self.parameters())
 
@@ -198,7 +199,8 @@ def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
                   size: int | tuple[int, int] | None = None, attr_guidance: float | None = None) -> Callable:
     """`model_fn(x, t)` for zizi.sampling: the condition encoded once, classifier-free guidance `u + guidance*(c - u)`;
     with an `attr_guidance` of its own, `u + guidance*(p - u) + attr_guidance*(c - p)`, `p` = the pose alone.
-    Only the branches with a weight run, in one batch: c; p when the scales differ; u unless `guidance` is 1."""
+    Only the branches with a weight run, in one batch: c; p when the scales differ; u unless `guidance` is 1.
+    A self-conditioned model gets the guided x0 estimate of the previous call in every branch (`self_conditioned`)."""
     ga = guidance if attr_guidance is None or attrs is None else attr_guidance
     if ga != guidance and not model.config.p_drop_attrs:
         raise ValueError("attr_guidance needs a model trained with attribute-only dropout (PoseModelConfig.p_drop_attrs > 0); "
@@ -207,15 +209,21 @@ def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
     n, k = len(poses), len(branches)
     if k == 1:
         enc = model.encode(poses, attrs, None, size)
-        return lambda x, t: model.unet(x, t, **enc)
-    kind = np.repeat(branches, n)                                           # the branch of each row of the batch
-    enc = model.encode(torch.cat([torch.as_tensor(poses)] * k), None if attrs is None else torch.cat([attrs_to_onehot(attrs)] * k),
-                       torch.from_numpy(kind == "u"), size, torch.from_numpy(kind == "p") if "p" in branches else None)
-    def guided(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        out = dict(zip(branches, model.unet(torch.cat([x] * k), torch.cat([t] * k), **enc).chunk(k)))
-        c = out["c"]; p = out.get("p", c); u = out.get("u", p)          # a missing branch has weight 0
-        return u + guidance * (p - u) + ga * (c - p)
-    return guided
+        def guided(x: torch.Tensor, t: torch.Tensor, x_self_cond=None) -> torch.Tensor:
+            return model.unet(x, t, x_self_cond=x_self_cond, **enc)
+    else:
+        kind = np.repeat(branches, n)                                       # the branch of each row of the batch
+        enc = model.encode(torch.cat([torch.as_tensor(poses)] * k), None if attrs is None else torch.cat([attrs_to_onehot(attrs)] * k),
+                           torch.from_numpy(kind == "u"), size, torch.from_numpy(kind == "p") if "p" in branches else None)
+        def guided(x: torch.Tensor, t: torch.Tensor, x_self_cond=None) -> torch.Tensor:
+            sc = None if x_self_cond is None else torch.cat([x_self_cond] * k)
+            out = dict(zip(branches, model.unet(torch.cat([x] * k), torch.cat([t] * k), x_self_cond=sc, **enc).chunk(k)))
+            c = out["c"]; p = out.get("p", c); u = out.get("u", p)      # a missing branch has weight 0
+            return u + guidance * (p - u) + ga * (c - p)
+    if not model.config.unet.self_condition: return lambda x, t: guided(x, t)
+    from zizi.sampling import self_conditioned
+    betas = NoiseSchedule.from_kind(model.config.schedule, model.config.n_train_steps).betas
+    return self_conditioned(guided, model.config.prediction, betas)
 
 @torch.no_grad()
 def pose_sample(model: PoseModel, poses, attrs=None, steps: int = 20, seed: int = 0, guidance: float = 2.0,

@@ -13,11 +13,11 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .schedules import PREDICTION_TYPES, canonical_prediction, eps_to_x0, split_prediction, v_target
+from .schedules import PREDICTION_TYPES, canonical_prediction, eps_to_x0, split_prediction, v_target, x0_estimate
 
 # %% auto #0
 __all__ = ['ModelFn', 'SPACINGS', 'SAMPLERS', 'make_timesteps', 'ddim_step', 'ddim', 'ddpm_step', 'ddpm', 'dpmpp_2m',
-           'TrajectoryRecorder', 'cfg_model', 'sample', 'GaussianMixture']
+           'TrajectoryRecorder', 'cfg_model', 'self_conditioned', 'sample', 'GaussianMixture']
 
 # %% ../nbs/07_sampling.ipynb #e5348263
 ModelFn = Callable[[Tensor, Tensor], Tensor]
@@ -224,6 +224,22 @@ def cfg_model(model: Callable, cond, uncond, scale: float) -> ModelFn:
         out_c, out_u = out.chunk(2)
         return out_u + scale * (out_c - out_u)
     return guided
+
+# %% ../nbs/07_sampling.ipynb #5c0d1f02
+def self_conditioned(model: Callable, prediction: str, betas) -> ModelFn:
+    """`model(x, t, x_self_cond=...)` -> `model_fn(x, t)` for the samplers: each call gets the clipped x0 estimate of the
+    call before (None, read as zeros, at the first call of a trajectory)."""
+    prediction = canonical_prediction(prediction)
+    ac = torch.as_tensor(_alphas_cumprod(betas), dtype=torch.float32)
+    last = {"x0": None, "t": None}
+    def model_fn(x: Tensor, t: Tensor) -> Tensor:
+        prev = last["x0"]
+        if prev is not None and (prev.shape != x.shape or int(t.max()) >= last["t"]): prev = None   # a new trajectory
+        out = model(x, t, x_self_cond=prev)
+        last["x0"] = x0_estimate(prediction, out.float(), x.float(), t, ac.to(x.device)).to(x.dtype)
+        last["t"] = int(t.max())
+        return out
+    return model_fn
 
 # %% ../nbs/07_sampling.ipynb #05657208
 def _infer_device(model_fn, device) -> torch.device:

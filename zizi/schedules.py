@@ -16,9 +16,9 @@ from .core import to_uint8
 
 # %% auto #0
 __all__ = ['SCHEDULE_KINDS', 'PREDICTION_TYPES', 'make_betas', 'rescale_zero_terminal_snr', 'q_sample', 'NoiseSchedule',
-           'schedule_zoo', 'plot_schedules', 'canonical_prediction', 'split_prediction', 'pred_to_x0_eps', 'eps_to_x0',
-           'x0_to_eps', 'v_to_x0_eps', 'v_target', 'training_target', 'noised_images', 'plot_noise_strip',
-           'noise_explorer']
+           'schedule_zoo', 'plot_schedules', 'canonical_prediction', 'split_prediction', 'pred_to_x0_eps',
+           'x0_estimate', 'eps_to_x0', 'x0_to_eps', 'v_to_x0_eps', 'v_target', 'training_target', 'noised_images',
+           'plot_noise_strip', 'noise_explorer']
 
 # %% ../nbs/04_noise_schedules.ipynb #516e0705
 SCHEDULE_KINDS: tuple[str, ...] = ("linear", "scaled_linear", "quadratic", "cosine", "sigmoid")
@@ -233,6 +233,12 @@ def pred_to_x0_eps(prediction: str, model_output: torch.Tensor, x_t: torch.Tenso
     prediction = canonical_prediction(prediction)
     _same_shape(x_t, model_output, "x_t", "model_output")
     return _x0_eps_from(prediction, model_output, x_t, _at(alphas_cumprod, t, x_t))
+
+def x0_estimate(prediction: str, model_output: torch.Tensor, x_t: torch.Tensor, t, alphas_cumprod: torch.Tensor,
+                clip: float | None = 1.0) -> torch.Tensor:
+    "The x0 a model's output implies at timestep(s) `t`, clipped to the data range [-clip, clip] (what self-conditioning feeds back)."
+    x0 = pred_to_x0_eps(prediction, model_output, x_t, t, alphas_cumprod)[0]
+    return x0 if clip is None else x0.clamp(-clip, clip)
 
 def eps_to_x0(x_t: torch.Tensor, eps: torch.Tensor, t, alphas_cumprod: torch.Tensor) -> torch.Tensor:
     "x0 = (x_t - √(1-ᾱ)·eps) / √ᾱ  (not finite where ᾱ = 0)."

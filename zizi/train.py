@@ -22,11 +22,12 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from .core import mixed_precision_for, get_device
-from .schedules import NoiseSchedule, canonical_prediction, q_sample, training_target
+from .schedules import NoiseSchedule, canonical_prediction, q_sample, training_target, x0_estimate
 
 # %% auto #0
-__all__ = ['min_snr_weight', 'diffusion_loss', 'TrainConfig', 'save_model', 'load_model_weights', 'EpochSampler', 'Trainer',
-           'plot_history', 'performer_sample_fn', 'train_performers', 'train_minutes', 'ship_model']
+__all__ = ['SELF_COND_P', 'min_snr_weight', 'diffusion_loss', 'TrainConfig', 'save_model', 'load_model_weights', 'EpochSampler',
+           'is_self_conditioned', 'Trainer', 'plot_history', 'performer_sample_fn', 'train_performers', 'train_minutes',
+           'ship_model']
 
 # %% ../nbs/06_training.ipynb #6a9ecdec
 def min_snr_weight(snr: torch.Tensor, gamma: float | None, prediction: str) -> torch.Tensor:
@@ -38,15 +39,20 @@ def min_snr_weight(snr: torch.Tensor, gamma: float | None, prediction: str) -> t
 
 def diffusion_loss(model: Callable, x0: torch.Tensor, schedule: NoiseSchedule, prediction: str = "eps",
                    min_snr_gamma: float | None = None, generator: torch.Generator | None = None,
-                   cond: dict | None = None, weight: torch.Tensor | None = None) -> torch.Tensor:
+                   cond: dict | None = None, weight: torch.Tensor | None = None, self_condition: float = 0.0) -> torch.Tensor:
     """Noise `x0` at random timesteps and return the (optionally min-SNR weighted) MSE of `model`'s prediction.
-    `weight` (broadcastable to `x0`, e.g. (N, 1, H, W), non-negative) makes each sample's MSE a weighted pixel mean."""
+    `weight` (broadcastable to `x0`, e.g. (N, 1, H, W), non-negative) makes each sample's MSE a weighted pixel mean.
+    `self_condition` is the probability that this batch first asks the model for its x0 estimate (no gradient) and
+    then trains it with that estimate as `x_self_cond` (Chen et al. 2022); otherwise no estimate (zeros) is given."""
     n_train = len(schedule.betas)
     ac = schedule.alphas_cumprod.to(x0.device)
     t = torch.randint(0, n_train, (x0.shape[0],), generator=generator, device="cpu").to(x0.device)
     noise = torch.randn(x0.shape, generator=generator, device="cpu").to(x0.device, x0.dtype)
     xt = q_sample(x0, t, noise, ac)
-    out = model(xt, t, **(cond or {}))
+    cond = dict(cond or {})
+    if self_condition and torch.rand((), generator=generator).item() < self_condition:
+        with torch.no_grad(): cond["x_self_cond"] = x0_estimate(prediction, model(xt, t, **cond).float(), xt.float(), t, ac)
+    out = model(xt, t, **cond)
     target = training_target(prediction, x0, noise, t, ac)
     se = F.mse_loss(out.float(), target.float(), reduction="none")
     if weight is None: per_sample = se.flatten(1).mean(1)
@@ -185,6 +191,13 @@ def _allow_new_precision(mixed_precision: str) -> None:
     if st and st.get("distributed_type") == DistributedType.NO and str(st.get("_mixed_precision")) != mixed_precision:
         AcceleratorState._reset_state()
 
+SELF_COND_P = 0.5   # the share of batches that train on the model's own x0 estimate (Chen et al. 2022)
+
+def is_self_conditioned(model: torch.nn.Module) -> bool:
+    "Whether `model` (a `UNet`, or a model holding one as `config.unet`) reads its previous x0 estimate."
+    cfg = getattr(model, "config", None)
+    return bool(getattr(getattr(cfg, "unet", cfg), "self_condition", False))
+
 class Trainer:
     "Diffusion training on accelerate with EMA, warmup+cosine LR, atomic safetensors checkpoints and exact resume."
     def __init__(self, model: torch.nn.Module, dataset, cfg: TrainConfig,
@@ -207,6 +220,7 @@ class Trainer:
         opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         lr_sched = get_cosine_schedule_with_warmup(opt, cfg.warmup_steps, cfg.max_steps)
         self._min_lr_ratio(lr_sched)
+        self.p_self_cond = SELF_COND_P if is_self_conditioned(model) else 0.0
         self.model, self.opt, self.loader, self.lr_sched = self.accelerator.prepare(model, opt, loader, lr_sched)
         self.ema = (EMAModel(self.unwrapped.parameters(), decay=cfg.ema_decay, use_ema_warmup=cfg.ema_warmup)
                     if cfg.ema_decay else None)
@@ -310,7 +324,7 @@ class Trainer:
                 x0, cond, *weight = self.prepare_batch(batch)      # prepare_batch may add a pixel loss weight
                 with acc.autocast():
                     loss = diffusion_loss(self.model, x0, self.schedule, cfg.prediction, cfg.min_snr_gamma,
-                                          self.generator, cond, *weight)
+                                          self.generator, cond, *weight, self_condition=self.p_self_cond)
                 self._check_finite(loss)
                 acc.backward(loss)
                 if acc.sync_gradients and cfg.clip_grad: acc.clip_grad_norm_(self.model.parameters(), cfg.clip_grad)
@@ -384,11 +398,13 @@ def performer_sample_fn(prediction: str, schedule: NoiseSchedule, size: int, n: 
                         sampler: str = "dpmpp_2m", seed: int = 0) -> Callable:
     "A `sample_fn(model, step) -> uint8 (n,H,W,3)` drawing the same seeded noise at every call."
     from zizi.core import to_uint8
-    from zizi.sampling import sample
+    from zizi.sampling import sample, self_conditioned
     def fn(model, step):
         dev = next(model.parameters()).device
+        if is_self_conditioned(model): model_fn = self_conditioned(model, prediction, schedule.betas)
+        else: model_fn = lambda x, t: model(x, t)
         with torch.no_grad():
-            x = sample(lambda x, t: model(x, t), (n, 3, size, size), schedule.betas, steps=steps, sampler=sampler,
+            x = sample(model_fn, (n, 3, size, size), schedule.betas, steps=steps, sampler=sampler,
                        prediction=prediction, generator=torch.Generator().manual_seed(seed), device=dev)
         return to_uint8(x)
     return fn

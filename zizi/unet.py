@@ -157,6 +157,7 @@ class UNetConfig:
     cond_dim: int | None = None                    # width of condition tokens; None = no cross-attention
     extra_in_channels: int = 0                     # spatial condition channels (zero-initialised weights)
     global_cond_dim: int | None = None             # width of a vector added to the time embedding (diffusers' "projection" class embedding)
+    self_condition: bool = False                   # also read the previous x0 estimate `x_self_cond` (Chen et al. 2022)
     dropout: float = 0.0
     norm_groups: int = 8
     ff_mult: int = 4                               # MLP width in attention blocks (0 = no MLP)
@@ -194,6 +195,10 @@ class UNetConfig:
 
     @property
     def levels(self) -> int: return len(self.channel_mults)
+    @property
+    def input_channels(self) -> int:
+        "Channels of the input conv: x, then x_self_cond (if self-conditioning), then the spatial maps."
+        return self.in_channels * (2 if self.self_condition else 1) + self.extra_in_channels
     @property
     def widths(self) -> list[int]: return [self.base_channels * m for m in self.channel_mults]
     @property
@@ -258,7 +263,8 @@ def _grow_input_conv(state: dict, key: str, in_channels: int) -> None:
         state[key] = torch.cat([w, w.new_zeros(w.shape[0], in_channels - w.shape[1], *w.shape[2:])], dim=1)
 
 class UNet(WeightsFolderMixin, nn.Module):
-    """Conditional denoiser: `model(x, t, cond=None, spatial=None, cond_mask=None, global_cond=None)` -> (B, out_channels, H, W).
+    """Conditional denoiser: `model(x, t, cond=None, spatial=None, cond_mask=None, global_cond=None, x_self_cond=None)`
+    -> (B, out_channels, H, W).
     `save_pretrained` / `from_pretrained(path, device=None, **overrides)` come from `WeightsFolderMixin`; raising
     `extra_in_channels` in the overrides adds zero weights to the input conv."""
     config_class = UNetConfig
@@ -268,8 +274,8 @@ class UNet(WeightsFolderMixin, nn.Module):
         if config is not None and kwargs: raise ValueError("pass either a UNetConfig or keyword fields, not both")
         cfg = self.config = config if config is not None else UNetConfig(**kwargs)
         c0, td, g, p = cfg.base_channels, cfg.time_dim, cfg.norm_groups, cfg.dropout
-        self.conv_in = nn.Conv2d(cfg.in_channels + cfg.extra_in_channels, c0, 3, padding=1)
-        with torch.no_grad(): self.conv_in.weight[:, cfg.in_channels:].zero_()   # spatial inputs start silent
+        self.conv_in = nn.Conv2d(cfg.input_channels, c0, 3, padding=1)
+        with torch.no_grad(): self.conv_in.weight[:, cfg.in_channels:].zero_()   # self-conditioning and spatial inputs start silent
         self.time_embed = TimeEmbedding(c0, td, cfg.flip_sin_to_cos, cfg.freq_shift)
         self.global_embed = GlobalEmbedding(cfg.global_cond_dim, td) if cfg.global_cond_dim else None
         def attn(level, ch):
@@ -298,7 +304,7 @@ class UNet(WeightsFolderMixin, nn.Module):
         if tuple(g.shape) != want: raise ValueError(f"global_cond must have shape {want}, got {tuple(g.shape)}")
         return g.to(x.dtype)
 
-    def _check_inputs(self, x, t, cond, spatial, cond_mask):
+    def _check_inputs(self, x, t, cond, spatial, cond_mask, x_self_cond=None):
         cfg = self.config
         if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1] != cfg.in_channels:
             raise ValueError(f"x must have shape (B, {cfg.in_channels}, H, W), got {tuple(getattr(x, 'shape', ()))}")
@@ -318,6 +324,12 @@ class UNet(WeightsFolderMixin, nn.Module):
                 raise ValueError(f"cond_mask must be a bool tensor of shape {tuple(cond.shape[:2])} (True = attend), "
                                  f"got {cond_mask.dtype} {tuple(cond_mask.shape)}")
         elif cond_mask is not None: raise ValueError("cond_mask was passed without cond")
+        if cfg.self_condition:                       # None = no previous estimate: zeros, as in training's other half
+            if x_self_cond is None: x_self_cond = torch.zeros_like(x)
+            if x_self_cond.shape != x.shape: raise ValueError(f"x_self_cond must have the shape of x {tuple(x.shape)}, got {tuple(x_self_cond.shape)}")
+            x = torch.cat([x, x_self_cond.to(x.dtype)], dim=1)
+        elif x_self_cond is not None:
+            raise ValueError("x_self_cond was passed, but this UNet is not self-conditioned (UNetConfig.self_condition=False)")
         if cfg.extra_in_channels:
             want = (b, cfg.extra_in_channels, h, w)
             if spatial is None: spatial = x.new_zeros(want)
@@ -328,9 +340,11 @@ class UNet(WeightsFolderMixin, nn.Module):
         return x, t
 
     def forward(self, x: torch.Tensor, t, cond: torch.Tensor | None = None, spatial: torch.Tensor | None = None,
-                cond_mask: torch.Tensor | None = None, global_cond: torch.Tensor | None = None) -> torch.Tensor:
-        "Predict from noisy `x` (B,C,H,W) at timesteps `t` (B,) given tokens `cond` (B,L,cond_dim) and maps `spatial`."
-        x, t = self._check_inputs(x, t, cond, spatial, cond_mask)
+                cond_mask: torch.Tensor | None = None, global_cond: torch.Tensor | None = None,
+                x_self_cond: torch.Tensor | None = None) -> torch.Tensor:
+        """Predict from noisy `x` (B,C,H,W) at timesteps `t` (B,) given tokens `cond` (B,L,cond_dim), maps `spatial` and,
+        for a self-conditioned model, its previous x0 estimate `x_self_cond` (B,C,H,W)."""
+        x, t = self._check_inputs(x, t, cond, spatial, cond_mask, x_self_cond)
         temb = self.time_embed(t)
         if self.global_embed is not None: temb = temb + self.global_embed(self._check_global(global_cond, x))
         elif global_cond is not None:
@@ -352,7 +366,7 @@ class UNet(WeightsFolderMixin, nn.Module):
 
     @classmethod
     def _fit_state(cls, state: dict, config: UNetConfig) -> None:
-        _grow_input_conv(state, "conv_in.weight", config.in_channels + config.extra_in_channels)
+        _grow_input_conv(state, "conv_in.weight", config.input_channels)
 
 # %% ../nbs/05_unet.ipynb #333f1700
 def feature_map_shapes(model: UNet, x: torch.Tensor, t, **kwargs) -> list[tuple[str, str, tuple]]:
