@@ -29,9 +29,7 @@ def main() -> None:
     name, train, pipe = train_variant(32, {"p_drop_attrs": args.p_drop_attrs})
     rows = []
     for g, ga in GRID:
-        def generate(poses, attrs, **kw): return pipe(poses, attrs, attr_guidance=ga, **kw)
-        generate.config = pipe.config
-        m = evaluate_pose_model(generate, n=128, steps=15, guidance=g)
+        m = evaluate_pose_model(pipe, n=128, steps=15, guidance=g, attr_guidance=ga)
         rows.append({"guidance": g, "attr_guidance": ga, **{k: m[k] for k in ("pck", "attr_mean", "attr_acc", "attr_judge")}})
         print(json.dumps(rows[-1]), flush=True)
     out = {"what": "pose_recipe(32) with attribute-only dropout, judged at pose guidance x attribute guidance "

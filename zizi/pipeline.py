@@ -392,8 +392,9 @@ def _resize_uint8(images: np.ndarray, size: int) -> np.ndarray:
 
 def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance: float = 2.0, seed: int = 0,
                         data_seed: int = 789, size: int | None = None, critic=None, regressor=None, batch: int = 64,
-                        return_images: bool = False) -> dict:
-    "PCK@0.1 and attribute accuracy (the judge, or `critic`) of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'."
+                        return_images: bool = False, **pipe_kw) -> dict:
+    """PCK@0.1 and attribute accuracy (the judge, or `critic`) of `pipe(poses, attrs, ...)` on held-out conditions, next to
+    the renders'. Extra keywords (`sampler`, `attr_guidance`) go to `pipe` and are recorded in the result."""
     from zizi.data import ATTRIBUTES, PerformerDataset
     from zizi.metrics import pose_pck
     from zizi.quality import attribute_accuracy, attribute_judge_name, load_attribute_judge
@@ -403,11 +404,11 @@ def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance:
     ds = PerformerDataset(n, size, seed=data_seed)
     poses, attrs = ds.labels()
     renders = ds.images.numpy()
-    generated = np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch], steps=steps, seed=seed + i, guidance=guidance)
+    generated = np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch], steps=steps, seed=seed + i, guidance=guidance, **pipe_kw)
                                 for i in range(0, n, batch)])
     def attr_acc(images): return attribute_accuracy(critic, _resize_uint8(images, critic.config.size), attrs)
     acc_g, acc_r = attr_acc(generated), attr_acc(renders)
-    out = dict(size=size, n=n, steps=steps, guidance=guidance, attr_judge=judge,
+    out = dict(size=size, n=n, steps=steps, guidance=guidance, **pipe_kw, attr_judge=judge,
                pck=pose_pck(generated, poses, 0.1, regressor), pck_renders=pose_pck(renders, poses, 0.1, regressor),
                attr_mean=float(acc_g.mean()), attr_mean_renders=float(acc_r.mean()),
                attr_acc=dict(zip(ATTRIBUTES, map(float, acc_g))), attr_acc_renders=dict(zip(ATTRIBUTES, map(float, acc_r))))
