@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """When does the sampler commit to the attributes? Swap them mid-trajectory and read which set the image ends with.
 
-    python scripts/attr_commit_time.py                                               # pose32, ~3 CPU-minutes
+    python scripts/attr_commit_time.py                                               # pose32, ~7 minutes (`seconds` in the results)
     python scripts/attr_commit_time.py --model runs/pose32_prediction=v/final --name pose32_v
 
 For 128 held-out conditions (pose P, attributes A; the conditions of `evaluate_pose_model`) and a second attribute

@@ -13,7 +13,6 @@ from pathlib import Path
 GRID = (("dpmpp_2m", 15), ("dpmpp_2m", 50), ("ddim", 50), ("ddpm", 200))
 
 
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="pose32", help="a shipped model name or a folder")
