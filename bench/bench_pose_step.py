@@ -1,7 +1,8 @@
 #!/usr/bin/env python
-"""The cost of a training step of the 32×32 pose recipe and of its variants, side by side in one run.
+"""The cost of a training step of a pose recipe and of its attention variants, side by side in one run.
 
-    python bench/bench_pose_step.py                                   # pose_recipe(32) vs attention at 16×16 too
+    python bench/bench_pose_step.py                # pose_recipe(32) vs attention at 16×16 too, and at 32×32 too
+    python bench/bench_pose_step.py --size 64      # pose_recipe(64) vs attention at 16×16 too
 
 Each model gets the same batch of 32 renders and the step `train_pose_model` takes: `pose_batch` (condition dropout,
 joint-weighted loss), `diffusion_loss`, backward, AdamW — under the autocast the Trainer picks on this CPU. The
@@ -22,7 +23,16 @@ from zizi.pipeline import PoseModel, PoseModelConfig, pose_batch, pose_recipe  #
 from zizi.schedules import NoiseSchedule  # noqa: E402
 from zizi.train import diffusion_loss  # noqa: E402
 
-VARIANTS = {"recipe": {}, "attention at 16×16 too": {"attention_levels": [1, 2, 3]}}   # name -> UNet changes
+
+
+def attention_variants(size: int, levels: list[int]) -> dict:
+    "name -> UNet changes: the recipe, then attention added at 16×16, then (where the image allows it) 32×32 as well."
+    out, added = {"recipe": {}}, set(levels)
+    for res in (16, 32):
+        if res > size: break
+        added.add((size // res).bit_length() - 1)          # level index of resolution `res`: size / 2**level == res
+        out[f"attention at {res}×{res} too"] = {"attention_levels": sorted(added)}
+    return out
 
 
 def step_fn(cfg: PoseModelConfig, batch: dict):
@@ -44,24 +54,28 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--size", type=int, choices=(32, 64), default=32)
     args = p.parse_args()
-    cfg, _ = pose_recipe(32)
-    batch = torch.utils.data.default_collate([PerformerDataset(args.batch, 32, seed=0)[i] for i in range(args.batch)])
+    cfg, _ = pose_recipe(args.size)
+    unet = cfg.to_dict()["unet"]
+    variants = attention_variants(args.size, [lvl % len(unet["channel_mults"]) for lvl in unet["attention_levels"]])
+    batch = torch.utils.data.default_collate([PerformerDataset(args.batch, args.size, seed=0)[i] for i in range(args.batch)])
     steps = {name: step_fn(PoseModelConfig.from_dict({**cfg.to_dict(), "unet": {**cfg.to_dict()["unet"], **change}}), batch)
-             for name, change in VARIANTS.items()}
+             for name, change in variants.items()}
     times = {name: [] for name in steps}
     for fn in steps.values(): fn()                                        # warm-up
     for _ in range(args.repeats):
         for name, fn in steps.items():
             t0 = time.perf_counter(); fn(); times[name].append(time.perf_counter() - t0)
     base = times["recipe"]
-    rows = [{"variant": name, "UNet changes": str(VARIANTS[name] or "—"), "train step ms": round(1e3 * statistics.median(ts)),
+    rows = [{"variant": name, "UNet changes": str(variants[name] or "—"), "train step ms": round(1e3 * statistics.median(ts)),
              "steps per s": round(1 / statistics.median(ts), 2),
              "step time / recipe's": round(statistics.median(t / b for t, b in zip(ts, base)), 2)}
             for name, ts in times.items()]
     for r in rows: print(r)
-    write_result("pose_step", {"command": "python bench/bench_pose_step.py", "machine": machine_info(),
-                               "batch": args.batch, "repeats": args.repeats, "results": rows,
+    command = "python bench/bench_pose_step.py" + ("" if args.size == 32 else f" --size {args.size}")
+    write_result("pose_step" if args.size == 32 else f"pose_step{args.size}",
+                 {"command": command, "machine": machine_info(), "size": args.size, "batch": args.batch, "repeats": args.repeats, "results": rows,
                                "times_s": {k: [round(t, 4) for t in v] for k, v in times.items()}})
 
 
