@@ -2,7 +2,7 @@
 """Experiments of notebook 07b that need minutes to hours of CPU: sampler/steps table and recipe comparison.
 
     python scripts/first_model_experiments.py                 # ~20 CPU-minutes once the recipe runs exist
-    python scripts/first_model_experiments.py --only-steps    # ~16 CPU-minutes: re-score the shipped model only
+    python scripts/first_model_experiments.py --only-steps    # ~10 CPU-minutes: re-score the shipped model only
 
 Trains (or resumes) one model per recipe under runs/recipes (eps/x0/v x cosine/linear, 400 steps each), scores
 them with the performer FID, scores the shipped model data/pretrained/uncond32 for several samplers and step
