@@ -2,7 +2,7 @@
 """The cost of a training step of a pose recipe and of its attention variants, side by side in one run.
 
     python bench/bench_pose_step.py                # pose_recipe(32) vs attention at 16×16 too, and at 32×32 too
-    python bench/bench_pose_step.py --size 64      # pose_recipe(64) vs attention at 16×16 too
+    python bench/bench_pose_step.py --size 64      # pose_recipe(64), the same two variants
 
 Each model gets the same batch of 32 renders and the step `train_pose_model` takes: `pose_batch` (condition dropout,
 joint-weighted loss), `diffusion_loss`, backward, AdamW — under the autocast the Trainer picks on this CPU. The
@@ -22,7 +22,6 @@ from zizi.data import PerformerDataset  # noqa: E402
 from zizi.pipeline import PoseModel, PoseModelConfig, pose_batch, pose_recipe  # noqa: E402
 from zizi.schedules import NoiseSchedule  # noqa: E402
 from zizi.train import diffusion_loss  # noqa: E402
-
 
 
 def attention_variants(size: int, levels: list[int]) -> dict:
@@ -60,7 +59,7 @@ def main() -> None:
     unet = cfg.to_dict()["unet"]
     variants = attention_variants(args.size, [lvl % len(unet["channel_mults"]) for lvl in unet["attention_levels"]])
     batch = torch.utils.data.default_collate([PerformerDataset(args.batch, args.size, seed=0)[i] for i in range(args.batch)])
-    steps = {name: step_fn(PoseModelConfig.from_dict({**cfg.to_dict(), "unet": {**cfg.to_dict()["unet"], **change}}), batch)
+    steps = {name: step_fn(PoseModelConfig.from_dict({**cfg.to_dict(), "unet": {**unet, **change}}), batch)
              for name, change in variants.items()}
     times = {name: [] for name in steps}
     for fn in steps.values(): fn()                                        # warm-up
@@ -75,8 +74,8 @@ def main() -> None:
     for r in rows: print(r)
     command = "python bench/bench_pose_step.py" + ("" if args.size == 32 else f" --size {args.size}")
     write_result("pose_step" if args.size == 32 else f"pose_step{args.size}",
-                 {"command": command, "machine": machine_info(), "size": args.size, "batch": args.batch, "repeats": args.repeats, "results": rows,
-                               "times_s": {k: [round(t, 4) for t in v] for k, v in times.items()}})
+                 {"command": command, "machine": machine_info(), "size": args.size, "batch": args.batch,
+                  "repeats": args.repeats, "results": rows, "times_s": {k: [round(t, 4) for t in v] for k, v in times.items()}})
 
 
 if __name__ == "__main__":
