@@ -23,10 +23,10 @@ from .schedules import NoiseSchedule, canonical_prediction
 from .unet import UNet, UNetConfig
 
 # %% auto #0
-__all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'AttributeSplat', 'pose_weight_map',
-           'pose_batch', 'pose_denoiser', 'pose_sample', 'held_out_conditions', 'pose_preview_fn', 'train_pose_model',
-           'pose_recipe', 'prepare_poses', 'prepare_attrs', 'shipped_pose_models', 'PosePipeline',
-           'evaluate_pose_model']
+__all__ = ['POSE_ENCODERS', 'DEFAULT_POSE_MODEL', 'PoseModelConfig', 'PoseModel', 'AttributeSplat', 'head_top_poses',
+           'head_top_heatmap', 'pose_weight_map', 'pose_batch', 'pose_denoiser', 'pose_sample', 'held_out_conditions',
+           'pose_preview_fn', 'train_pose_model', 'pose_recipe', 'prepare_poses', 'prepare_attrs',
+           'shipped_pose_models', 'PosePipeline', 'evaluate_pose_model']
 
 # %% ../nbs/09_pose_diffusion.ipynb #4b9d0ac6
 POSE_ENCODERS: tuple[str, ...] = ("tokens", "heatmaps", "both")
@@ -42,6 +42,7 @@ class PoseModelConfig:
     use_attrs: bool = True           # add the 7 attribute tokens
     attr_global: bool = True         # also add the attribute one-hot to the time embedding (a global condition)
     attr_splat: int = 0              # channels of per-joint attribute features painted on the heatmaps (`AttributeSplat`); 0 = off
+    head_top: bool = False           # a virtual joint above the face (`head_top_poses`) in the maps, the splat and the loss weight
     cond_dim: int = 64               # width of every condition token
     spatial: str = "heatmaps"        # pose_spatial kind for the map door: "heatmaps" | "skeleton" | "both"
     p_uncond: float = 0.1            # condition dropout probability during training
@@ -69,6 +70,8 @@ class PoseModelConfig:
         if self.attr_splat < 0: raise ValueError(f"PoseModelConfig.attr_splat must be >= 0, got {self.attr_splat}")
         if self.attr_splat and not (self.use_attrs and self.uses_maps):
             raise ValueError("PoseModelConfig.attr_splat needs use_attrs=True and an encoder with maps ('heatmaps' or 'both')")
+        if self.head_top and not self.uses_maps:
+            raise ValueError("PoseModelConfig.head_top needs an encoder with maps ('heatmaps' or 'both')")
         self.prediction = canonical_prediction(self.prediction)
         NoiseSchedule.from_kind(self.schedule, self.n_train_steps)              # validates the schedule name
         unet = UNetConfig.from_dict(self.unet) if isinstance(self.unet, dict) else self.unet
@@ -77,7 +80,8 @@ class PoseModelConfig:
             raise ValueError(f"PoseModelConfig.size={self.size} must be a multiple of {unet.multiple} for a {unet.levels}-level UNet")
         self.unet = replace(unet, cond_dim=self.cond_dim if self.n_tokens else None,
                             global_cond_dim=ONEHOT_DIM if self.use_attrs and self.attr_global else None,
-                            extra_in_channels=(POSE_SPATIAL_CHANNELS[self.spatial] + self.attr_splat) if self.uses_maps else 0)
+                            extra_in_channels=(POSE_SPATIAL_CHANNELS[self.spatial] + int(self.head_top) + self.attr_splat)
+                                              if self.uses_maps else 0)
         KeypointEncoderConfig(cond_dim=self.cond_dim, **self.keypoints)          # unknown fields fail here, not later
         AttributeEncoderConfig(cond_dim=self.cond_dim, **self.attributes)
 
@@ -114,7 +118,7 @@ class PoseModel(WeightsFolderMixin, nn.Module):
         self.unet = UNet(cfg.unet)
         self.keypoints = KeypointEncoder(cond_dim=cfg.cond_dim, **cfg.keypoints) if cfg.uses_tokens else None
         self.attributes = AttributeEncoder(cond_dim=cfg.cond_dim, **cfg.attributes) if cfg.use_attrs else None
-        self.splat = AttributeSplat(cfg.attr_splat) if cfg.attr_splat else None
+        self.splat = AttributeSplat(cfg.attr_splat, POSE_SPATIAL_CHANNELS["heatmaps"] + int(cfg.head_top)) if cfg.attr_splat else None
 
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
@@ -142,12 +146,15 @@ class PoseModel(WeightsFolderMixin, nn.Module):
         cond = torch.cat(tokens, 1) if tokens else None
         size = size or cfg.size
         spatial = pose_spatial(p, size, cfg.spatial, drop, device=dev) if cfg.uses_maps else None
+        top = head_top_heatmap(p, size, drop=drop, device=dev) if cfg.head_top else None
         if self.splat is not None:                  # heatmaps come first in "heatmaps" and "both" maps
             heat = (pose_spatial(p, size, "heatmaps", drop, device=dev) if cfg.spatial == "skeleton"
                     else spatial[:, :POSE_SPATIAL_CHANNELS["heatmaps"]])
+            if top is not None: heat = torch.cat([heat, top], 1)
             splat = self.splat(heat, onehot)
             if adrop is not None and onehot is not None: splat = splat * (~adrop).to(splat.dtype)[:, None, None, None]
             spatial = torch.cat([spatial, splat], 1)
+        if top is not None: spatial = torch.cat([spatial, top], 1)
         return dict(cond=cond, spatial=spatial, global_cond=global_cond)
 
     def forward(self, x: torch.Tensor, t, poses, attrs=None, drop=None, drop_attrs=None, x_self_cond=None) -> torch.Tensor:
@@ -173,18 +180,48 @@ class AttributeSplat(nn.Module):
         feats = self.proj(onehot.to(heatmaps.dtype)).view(b, j, self.channels)
         return torch.einsum("bjc,bjhw->bchw", feats, heatmaps)
 
+# %% ../nbs/09_pose_diffusion.ipynb #a9d1c021
+def head_top_poses(poses, reach: float = 1.0) -> torch.Tensor:
+    """A virtual joint above the face, (B, 1, 3): the visible face keypoints' centre plus `reach` times the vector
+    from the shoulders' midpoint to it; visibility 1 when a face keypoint and both shoulders are visible."""
+    p = check_poses(poses)
+    face_seen = p[:, :5, 2] > 0.5
+    face = (p[:, :5, :2] * face_seen[..., None]).sum(1) / face_seen.sum(1, keepdim=True).clamp(min=1)
+    shoulders = p[:, [5, 6], :2].mean(1)
+    seen = face_seen.any(1) & (p[:, [5, 6], 2] > 0.5).all(1)
+    return torch.cat([face + reach * (face - shoulders), seen[:, None].float()], -1)[:, None]
+
+def head_top_heatmap(poses, size, sigma: float | None = None, drop=None, device=None) -> torch.Tensor:
+    """The head-top joint's Gaussian map float32 (B, 1, H, W), drawn like `zizi.pose.render_heatmaps` draws a joint
+    (same default `sigma`); zero where it is not visible or `drop` (B,) is True."""
+    from zizi.pose import size_hw
+    top = head_top_poses(poses)[:, 0]
+    h, w = size_hw(size)
+    sigma = float(sigma) if sigma is not None else max(1.0, min(h, w) / 32)
+    gx = torch.exp(-(torch.arange(w) + 0.5 - top[:, :1] * w) ** 2 / (2 * sigma ** 2))        # (B, W)
+    gy = torch.exp(-(torch.arange(h) + 0.5 - top[:, 1:2] * h) ** 2 / (2 * sigma ** 2))       # (B, H)
+    maps = (gy[:, :, None] * gx[:, None, :] * top[:, 2, None, None])[:, None]
+    drop = check_drop(drop, len(maps), maps.device)
+    if drop is not None: maps = maps.masked_fill(drop[:, None, None, None], 0.0)
+    return maps.to(device) if device is not None else maps
+
+
 # %% ../nbs/09_pose_diffusion.ipynb #ca57611f
-def pose_weight_map(poses, size: int, strength: float, sigma: float | None = None, drop=None) -> torch.Tensor:
+def pose_weight_map(poses, size: int, strength: float, sigma: float | None = None, drop=None,
+                    head_top: bool = False) -> torch.Tensor:
     """Loss weight (B, 1, size, size): `1 + strength * max_j bump_j`, the joints' heatmaps (`pose_spatial`) with width
-    `sigma` (default size/16); 1 everywhere for samples where `drop` is True."""
-    bumps = pose_spatial(poses, size, "heatmaps", drop, sigma if sigma is not None else size / 16)
+    `sigma` (default size/16), and the head-top joint's (`head_top_poses`) when `head_top`; 1 everywhere for samples
+    where `drop` is True."""
+    sigma = sigma if sigma is not None else size / 16
+    bumps = pose_spatial(poses, size, "heatmaps", drop, sigma)
+    if head_top: bumps = torch.cat([bumps, head_top_heatmap(poses, size, sigma, drop, bumps.device)], 1)
     return 1 + strength * bumps.amax(1, keepdim=True)
 
 def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | None = None,
-               use_attrs: bool = True, loss_weight: float = 0.0, p_drop_attrs: float = 0.0) -> tuple:
+               use_attrs: bool = True, loss_weight: float = 0.0, p_drop_attrs: float = 0.0, head_top: bool = False) -> tuple:
     """`prepare_batch` for `Trainer`: (images, dict(poses, attrs, drop)) with one dropout mask for pose and attributes
     (and, when `p_drop_attrs > 0`, a second one, `drop_attrs`, for the attributes alone), plus a pixel loss weight
-    (`pose_weight_map`, 1 where the condition is dropped) when `loss_weight > 0`."""
+    (`pose_weight_map`, with the head-top joint when `head_top`; 1 where the condition is dropped) when `loss_weight > 0`."""
     missing = [k for k in ("image", "pose") + (("attrs",) if use_attrs else ()) if k not in batch]
     if missing: raise KeyError(f"batch lacks {missing}: expected PerformerDataset items (image, pose, attrs)")
     images = batch["image"]
@@ -192,7 +229,8 @@ def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | 
     cond = dict(poses=batch["pose"], attrs=batch["attrs"] if use_attrs else None, drop=drop)
     if use_attrs and p_drop_attrs: cond["drop_attrs"] = condition_dropout(len(images), p_drop_attrs, generator, device=images.device)
     if not loss_weight: return images, cond
-    return images, cond, pose_weight_map(batch["pose"], images.shape[-1], loss_weight, drop=drop).to(images.device)
+    weight = pose_weight_map(batch["pose"], images.shape[-1], loss_weight, drop=drop, head_top=head_top)
+    return images, cond, weight.to(images.device)
 
 # %% ../nbs/09_pose_diffusion.ipynb #2fa5a9c1
 def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
@@ -283,7 +321,7 @@ def train_pose_model(out_dir: str | Path, cfg: PoseModelConfig | None = None, si
     data = PerformerDataset(n_images, size, seed=data_seed)
     trainer = Trainer(model, data, tcfg, sample_fn=pose_preview_fn(n_preview, data_seed))
     trainer.prepare_batch = lambda batch: pose_batch(batch, cfg.p_uncond, trainer.generator, cfg.use_attrs,
-                                                        cfg.pose_loss_weight, cfg.p_drop_attrs)
+                                                        cfg.pose_loss_weight, cfg.p_drop_attrs, cfg.head_top)
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write_text(old, json.dumps(recipe, indent=2))
     trainer.train(progress=progress, until=until)
@@ -390,6 +428,12 @@ def _resize_uint8(images: np.ndarray, size: int) -> np.ndarray:
     from zizi.metrics import images_to_input, resize_to
     return images if images.shape[1:3] == (size, size) else to_uint8(resize_to(images_to_input(images), size))
 
+def _per_class_accuracy(read: np.ndarray, asked: np.ndarray) -> dict[str, dict[str, float | None]]:
+    "Attribute -> value -> the fraction of the conditions asking for that value that were read as it (None: never asked)."
+    from zizi.data import ATTRIBUTES
+    return {name: {v: float((read[asked[:, i] == k, i] == k).mean()) if (asked[:, i] == k).any() else None
+                   for k, v in enumerate(values)} for i, (name, values) in enumerate(ATTRIBUTES.items())}
+
 def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance: float = 2.0, seed: int = 0,
                         data_seed: int = 789, size: int | None = None, critic=None, regressor=None, batch: int = 64,
                         return_images: bool = False, **pipe_kw) -> dict:
@@ -397,7 +441,7 @@ def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance:
     the renders'. Extra keywords (`sampler`, `attr_guidance`) go to `pipe` and are recorded in the result."""
     from zizi.data import ATTRIBUTES, PerformerDataset
     from zizi.metrics import pose_pck
-    from zizi.quality import attribute_accuracy, attribute_judge_name, load_attribute_judge
+    from zizi.quality import attribute_judge_name, load_attribute_judge
     size = size or pipe.config.size
     judge = attribute_judge_name(size) if critic is None else "given critic"
     critic = critic or load_attribute_judge(size)
@@ -406,11 +450,13 @@ def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance:
     renders = ds.images.numpy()
     generated = np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch], steps=steps, seed=seed + i, guidance=guidance, **pipe_kw)
                                 for i in range(0, n, batch)])
-    def attr_acc(images): return attribute_accuracy(critic, _resize_uint8(images, critic.config.size), attrs)
-    acc_g, acc_r = attr_acc(generated), attr_acc(renders)
+    def read(images): return critic.predict(_resize_uint8(images, critic.config.size))
+    read_g, read_r = read(generated), read(renders)
+    acc_g, acc_r = (read_g == attrs).mean(0), (read_r == attrs).mean(0)
     out = dict(size=size, n=n, steps=steps, guidance=guidance, **pipe_kw, attr_judge=judge,
                pck=pose_pck(generated, poses, 0.1, regressor), pck_renders=pose_pck(renders, poses, 0.1, regressor),
                attr_mean=float(acc_g.mean()), attr_mean_renders=float(acc_r.mean()),
-               attr_acc=dict(zip(ATTRIBUTES, map(float, acc_g))), attr_acc_renders=dict(zip(ATTRIBUTES, map(float, acc_r))))
+               attr_acc=dict(zip(ATTRIBUTES, map(float, acc_g))), attr_acc_renders=dict(zip(ATTRIBUTES, map(float, acc_r))),
+               attr_class_acc=_per_class_accuracy(read_g, attrs))
     if return_images: out.update(generated=generated, renders=renders, poses=poses, attrs=attrs)
     return out

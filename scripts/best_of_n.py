@@ -1,0 +1,80 @@
+#!/usr/bin/env python
+"""Best-of-n by a metric: draw n samples per condition from a shipped pose model, keep the one a *selector* likes
+best, and judge the kept images as evaluate_pose_model does.
+
+    python scripts/best_of_n.py --size 32 --n 8          # ~3 minutes at 32x32, ~4x that at 64x64
+
+The selector is the shipped critic of the size (`zizi.quality.load_critic`: trained on renders, with another recipe
+than the judge), scoring the log-likelihood of the attributes asked for; the judge (`load_attribute_judge`) reads the
+kept images, as in every other attribute figure. Also recorded: the same selection made by the judge itself, an
+upper bound on what any selector could get out of these n samples (not a method: it grades its own choice).
+Writes the rows for n = 1, 2, 4, ... into nbs/results/best_of_n.json under the model's name.
+"""
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+def attr_log_likelihood(critic, images: np.ndarray, attrs: np.ndarray) -> np.ndarray:
+    "Sum over attributes of log p(asked value | image) under `critic`, (N,)."
+    from zizi.pipeline import _resize_uint8
+    from zizi.quality import _uint8_to_signed_nchw
+    with torch.no_grad():
+        logits = critic.split_logits(critic(_uint8_to_signed_nchw(_resize_uint8(images, critic.config.size))))
+    rows = torch.arange(len(images))
+    return sum(l.log_softmax(-1)[rows, torch.from_numpy(attrs[:, j])] for j, l in enumerate(logits)).numpy()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, choices=(32, 64), default=32)
+    ap.add_argument("--n", type=int, default=8, help="samples per condition (the largest n of the table)")
+    ap.add_argument("--conditions", type=int, default=128)
+    ap.add_argument("--guidance", type=float, default=1.0)
+    ap.add_argument("--results", default="nbs/results/best_of_n.json")
+    args = ap.parse_args()
+    from zizi.data import ATTRIBUTES, PerformerDataset
+    from zizi.metrics import pose_pck
+    from zizi.pipeline import PosePipeline, _resize_uint8
+    from zizi.quality import attribute_judge_name, load_attribute_judge, load_critic
+    name = f"pose{args.size}"
+    pipe = PosePipeline.from_pretrained(name)
+    poses, attrs = PerformerDataset(args.conditions, args.size, seed=789).labels()
+    critic, judge = load_critic(args.size), load_attribute_judge(args.size)
+    t0, batch = time.time(), 64
+    samples = np.stack([np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch], steps=15, seed=i + 10_000 * k,
+                                             guidance=args.guidance) for i in range(0, len(poses), batch)])
+                        for k in range(args.n)])                                    # (n, conditions, H, W, 3)
+    seconds = (time.time() - t0) / samples.shape[0] / samples.shape[1]
+    by_critic = np.stack([attr_log_likelihood(critic, s, attrs) for s in samples])
+    by_judge = np.stack([attr_log_likelihood(judge, s, attrs) for s in samples])
+    right = np.stack([judge.predict(_resize_uint8(s, judge.config.size)) == attrs for s in samples])  # (n, conditions, 7)
+    cols = np.arange(len(poses))
+    rows = []
+    for n in [m for m in (1, 2, 4, 8, 16, 32) if m <= args.n]:
+        pick, best = by_critic[:n].argmax(0), by_judge[:n].argmax(0)
+        kept = right[pick, cols]
+        rows.append({"n": n, "attr_mean": float(kept.mean()), "attr_acc": dict(zip(ATTRIBUTES, kept.mean(0).round(4).tolist())),
+                     "pck": pose_pck(samples[pick, cols], poses), "attr_mean_judge_picks": float(right[best, cols].mean()),
+                     "seconds_per_image": seconds * n})
+        print(f"{name} best of {n}: attributes {rows[-1]['attr_mean']:.3f} (judge's own pick {rows[-1]['attr_mean_judge_picks']:.3f}), "
+              f"PCK {rows[-1]['pck']:.3f}")
+    # how often a condition's attribute is right in all, some or none of its n samples
+    per_condition = right.mean(0)                                                   # (conditions, 7)
+    results = Path(args.results)
+    res = json.loads(results.read_text()) if results.exists() else {
+        "what": "best-of-n: n samples per held-out condition, the critic keeps one, the judge reads it", "models": {}}
+    res["models"][name] = {"command": " ".join(["python", *sys.argv]), "conditions": len(poses), "steps": 15,
+                           "guidance": args.guidance, "selector": f"critic{args.size}", "judge": attribute_judge_name(args.size),
+                           "rows": rows, "right_in_all_samples": float((per_condition == 1).mean()),
+                           "right_in_no_sample": float((per_condition == 0).mean())}
+    results.write_text(json.dumps(res, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
