@@ -198,8 +198,9 @@ def head_top_heatmap(poses, size, sigma: float | None = None, drop=None, device=
     top = head_top_poses(poses)[:, 0]
     h, w = size_hw(size)
     sigma = float(sigma) if sigma is not None else max(1.0, min(h, w) / 32)
-    gx = torch.exp(-(torch.arange(w) + 0.5 - top[:, :1] * w) ** 2 / (2 * sigma ** 2))        # (B, W)
-    gy = torch.exp(-(torch.arange(h) + 0.5 - top[:, 1:2] * h) ** 2 / (2 * sigma ** 2))       # (B, H)
+    grid = lambda n: torch.arange(n, device=top.device, dtype=torch.float32) + 0.5              # pixel centres
+    gx = torch.exp(-(grid(w) - top[:, :1] * w) ** 2 / (2 * sigma ** 2))                         # (B, W)
+    gy = torch.exp(-(grid(h) - top[:, 1:2] * h) ** 2 / (2 * sigma ** 2))                         # (B, H)
     maps = (gy[:, :, None] * gx[:, None, :] * top[:, 2, None, None])[:, None]
     drop = check_drop(drop, len(maps), maps.device)
     if drop is not None: maps = maps.masked_fill(drop[:, None, None, None], 0.0)
