@@ -2,7 +2,7 @@
 """Best-of-n by a metric: draw n samples per condition from a shipped pose model, keep the one a *selector* likes
 best, and judge the kept images as evaluate_pose_model does.
 
-    python scripts/best_of_n.py --size 32 --n 8          # ~3 minutes at 32x32, ~4x that at 64x64
+    python scripts/best_of_n.py --size 32 --n 8          # ~2 minutes at 32x32, ~5 at 64x64
 
 The selector is the shipped critic of the size (`zizi.quality.load_critic`: trained on renders, with another recipe
 than the judge), scoring the log-likelihood of the attributes asked for; the judge (`load_attribute_judge`) reads the
@@ -20,14 +20,18 @@ import numpy as np
 import torch
 
 
-def attr_log_likelihood(critic, images: np.ndarray, attrs: np.ndarray) -> np.ndarray:
-    "Sum over attributes of log p(asked value | image) under `critic`, (N,)."
+def read_attributes(critic, images: np.ndarray, attrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of `critic` over uint8 `images`: the log-likelihood of the asked attributes summed over attributes (N,),
+    and whether each attribute is read as asked (N, n_attrs)."""
     from zizi.pipeline import _resize_uint8
     from zizi.quality import _uint8_to_signed_nchw
     with torch.no_grad():
         logits = critic.split_logits(critic(_uint8_to_signed_nchw(_resize_uint8(images, critic.config.size))))
+    asked = torch.from_numpy(attrs)
     rows = torch.arange(len(images))
-    return sum(l.log_softmax(-1)[rows, torch.from_numpy(attrs[:, j])] for j, l in enumerate(logits)).numpy()
+    loglik = sum(l.log_softmax(-1)[rows, asked[:, j]] for j, l in enumerate(logits))
+    right = torch.stack([l.argmax(-1) == asked[:, j] for j, l in enumerate(logits)], -1)
+    return loglik.numpy(), right.numpy()
 
 
 def main() -> None:
@@ -40,7 +44,7 @@ def main() -> None:
     args = ap.parse_args()
     from zizi.data import ATTRIBUTES, PerformerDataset
     from zizi.metrics import pose_pck
-    from zizi.pipeline import PosePipeline, _resize_uint8
+    from zizi.pipeline import PosePipeline
     from zizi.quality import attribute_judge_name, load_attribute_judge, load_critic
     name = f"pose{args.size}"
     pipe = PosePipeline.from_pretrained(name)
@@ -51,9 +55,8 @@ def main() -> None:
                                              guidance=args.guidance) for i in range(0, len(poses), batch)])
                         for k in range(args.n)])                                    # (n, conditions, H, W, 3)
     seconds = (time.time() - t0) / samples.shape[0] / samples.shape[1]
-    by_critic = np.stack([attr_log_likelihood(critic, s, attrs) for s in samples])
-    by_judge = np.stack([attr_log_likelihood(judge, s, attrs) for s in samples])
-    right = np.stack([judge.predict(_resize_uint8(s, judge.config.size)) == attrs for s in samples])  # (n, conditions, 7)
+    by_critic = np.stack([read_attributes(critic, s, attrs)[0] for s in samples])    # (n, conditions)
+    by_judge, right = (np.stack(r) for r in zip(*(read_attributes(judge, s, attrs) for s in samples)))  # right: (n, conditions, 7)
     cols = np.arange(len(poses))
     rows = []
     for n in [m for m in (1, 2, 4, 8, 16, 32) if m <= args.n]:
@@ -64,7 +67,7 @@ def main() -> None:
                      "seconds_per_image": seconds * n})
         print(f"{name} best of {n}: attributes {rows[-1]['attr_mean']:.3f} (judge's own pick {rows[-1]['attr_mean_judge_picks']:.3f}), "
               f"PCK {rows[-1]['pck']:.3f}")
-    # how often a condition's attribute is right in all, some or none of its n samples
+    # how often a condition's attribute is read right in all of its n samples, and in none
     per_condition = right.mean(0)                                                   # (conditions, 7)
     results = Path(args.results)
     res = json.loads(results.read_text()) if results.exists() else {
