@@ -192,16 +192,11 @@ def head_top_poses(poses, reach: float = 1.0) -> torch.Tensor:
     return torch.cat([face + reach * (face - shoulders), seen[:, None].float()], -1)[:, None]
 
 def head_top_heatmap(poses, size, sigma: float | None = None, drop=None, device=None) -> torch.Tensor:
-    """The head-top joint's Gaussian map float32 (B, 1, H, W), drawn like `zizi.pose.render_heatmaps` draws a joint
-    (same default `sigma`); zero where it is not visible or `drop` (B,) is True."""
-    from zizi.pose import size_hw
-    top = head_top_poses(poses)[:, 0]
-    h, w = size_hw(size)
-    sigma = float(sigma) if sigma is not None else max(1.0, min(h, w) / 32)
-    grid = lambda n: torch.arange(n, device=top.device, dtype=torch.float32) + 0.5              # pixel centres
-    gx = torch.exp(-(grid(w) - top[:, :1] * w) ** 2 / (2 * sigma ** 2))                         # (B, W)
-    gy = torch.exp(-(grid(h) - top[:, 1:2] * h) ** 2 / (2 * sigma ** 2))                         # (B, H)
-    maps = (gy[:, :, None] * gx[:, None, :] * top[:, 2, None, None])[:, None]
+    """The head-top joint's Gaussian map float32 (B, 1, H, W), drawn by `zizi.pose.gaussian_maps` as `render_heatmaps`
+    draws a joint (same default `sigma`); zero where it is not visible or `drop` (B,) is True."""
+    from zizi.pose import gaussian_maps
+    top = head_top_poses(poses)
+    maps = torch.from_numpy(gaussian_maps(top.detach().cpu().numpy(), size, sigma)).to(top.device)
     drop = check_drop(drop, len(maps), maps.device)
     if drop is not None: maps = maps.masked_fill(drop[:, None, None, None], 0.0)
     return maps.to(device) if device is not None else maps

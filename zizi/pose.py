@@ -17,9 +17,9 @@ __all__ = ['COCO17_NAMES', 'COCO17_EDGES', 'COCO17_FLIP', 'ANTHRO', 'EXTREME_MOV
            'COCO17_TO_BODY18_SLOT', 'COCO17_JOINT_COLORS', 'COCO17_EDGE_COLORS', 'BODY18_TO_COCO17', 'BODY25_TO_COCO17',
            'MEDIAPIPE33_TO_COCO17', 'COCO17_TO_BODY18', 'OPENPOSE_FORMATS', 'DANCE_MOVES', 'validate_pose',
            'validate_poses', 'flip_pose', 'PoseSamplerConfig', 'forward_kinematics', 'sample_poses', 'sample_pose',
-           'pose_bone_lengths', 'size_hw', 'render_skeleton', 'render_skeletons', 'render_heatmaps', 'from_openpose',
-           'to_openpose', 'load_openpose_json', 'from_mediapipe', 'load_mediapipe_json', 'load_coco_keypoints',
-           'normalize_pose', 'dance_sequence']
+           'pose_bone_lengths', 'size_hw', 'render_skeleton', 'render_skeletons', 'gaussian_maps', 'render_heatmaps',
+           'from_openpose', 'to_openpose', 'load_openpose_json', 'from_mediapipe', 'load_mediapipe_json',
+           'load_coco_keypoints', 'normalize_pose', 'dance_sequence']
 
 # %% ../nbs/01_pose.ipynb #6bf932df
 COCO17_NAMES: list[str] = [
@@ -434,20 +434,27 @@ def render_skeletons(poses, size=64, thickness: float | None = None, limb_bright
     out = [_render_dense(poses[i:i + chunk], h, w, width, limb_brightness) for i in range(0, len(poses), chunk)]
     return np.concatenate(out) if out else np.zeros((0, h, w, 3), np.uint8)
 
-def render_heatmaps(pose, size=64, sigma: float | None = None) -> np.ndarray:
-    """Gaussian heatmaps float32 (17, H, W) (or (N, 17, H, W) for a batch), peak 1 at each visible joint, zeros for
-    invisible joints. `sigma` in pixels (default ~1/32 of the shorter side, at least 1)."""
-    arr = np.asarray(pose, dtype=np.float32)
-    batch = validate_poses(arr, "pose") if arr.ndim == 3 else validate_pose(arr)[None]
+def gaussian_maps(points: np.ndarray, size=64, sigma: float | None = None) -> np.ndarray:
+    """Separable Gaussians float32 (N, J, H, W) for points (N, J, 3) = (x, y, visibility) in image fractions: peak
+    `visibility` at each point. `sigma` in pixels (default ~1/32 of the shorter side, at least 1). Any J: the pose's
+    17 joints (`render_heatmaps`) or extra points such as a head-top joint."""
+    points = np.asarray(points, dtype=np.float32)
+    if points.ndim != 3 or points.shape[-1] != 3: raise ValueError(f"points must have shape (N, J, 3), got {points.shape}")
     h, w = size_hw(size)
     sigma = float(sigma) if sigma is not None else max(1.0, min(h, w) / 32)
     if sigma <= 0: raise ValueError(f"sigma must be positive, got {sigma}")
     xs = (np.arange(w, dtype=np.float32) + 0.5)
     ys = (np.arange(h, dtype=np.float32) + 0.5)
-    gx = np.exp(-(xs - batch[..., 0:1] * w) ** 2 / (2 * sigma ** 2))          # (N, 17, W)
-    gy = np.exp(-(ys - batch[..., 1:2] * h) ** 2 / (2 * sigma ** 2))          # (N, 17, H)
-    maps = gy[..., :, None] * gx[..., None, :] * batch[..., 2, None, None]    # separable Gaussian
-    maps = maps.astype(np.float32)
+    gx = np.exp(-(xs - points[..., 0:1] * w) ** 2 / (2 * sigma ** 2))         # (N, J, W)
+    gy = np.exp(-(ys - points[..., 1:2] * h) ** 2 / (2 * sigma ** 2))         # (N, J, H)
+    return (gy[..., :, None] * gx[..., None, :] * points[..., 2, None, None]).astype(np.float32)
+
+def render_heatmaps(pose, size=64, sigma: float | None = None) -> np.ndarray:
+    """Gaussian heatmaps float32 (17, H, W) (or (N, 17, H, W) for a batch), peak 1 at each visible joint, zeros for
+    invisible joints. `sigma` in pixels (default ~1/32 of the shorter side, at least 1)."""
+    arr = np.asarray(pose, dtype=np.float32)
+    batch = validate_poses(arr, "pose") if arr.ndim == 3 else validate_pose(arr)[None]
+    maps = gaussian_maps(batch, size, sigma)
     return maps if arr.ndim == 3 else maps[0]
 
 # %% ../nbs/01_pose.ipynb #97c60950
