@@ -1,8 +1,8 @@
 #!/usr/bin/env python
-"""The cost of a training step of a pose recipe and of its attention variants, side by side in one run.
+"""The cost of a training step of a pose recipe and of its variants, side by side in one run.
 
-    python bench/bench_pose_step.py                # pose_recipe(32) vs attention at 16×16 too, and at 32×32 too
-    python bench/bench_pose_step.py --size 64      # pose_recipe(64), the same two variants
+    python bench/bench_pose_step.py                # pose_recipe(32) vs attention at 16×16 too, at 32×32 too, a head-top joint
+    python bench/bench_pose_step.py --size 64      # pose_recipe(64), the same attention variants, without its head-top joint
 
 Each model gets the same batch of 32 renders and the step `train_pose_model` takes: `pose_batch` (condition dropout,
 joint-weighted loss), `diffusion_loss`, backward, AdamW — under the autocast the Trainer picks on this CPU. The
@@ -24,14 +24,26 @@ from zizi.schedules import NoiseSchedule  # noqa: E402
 from zizi.train import diffusion_loss  # noqa: E402
 
 
-def attention_variants(size: int, levels: list[int]) -> dict:
-    "name -> UNet changes: the recipe, then attention added at 16×16, then (where the image allows it) 32×32 as well."
-    out, added = {"recipe": {}}, set(levels)
+def recipe_variants(cfg: PoseModelConfig) -> dict:
+    """name -> PoseModelConfig changes ("unet." for its UNet's fields): the recipe; attention added at 16×16, then
+    (where the image allows it) 32×32 as well; and the head-top joint switched (off at 64, where the recipe has it)."""
+    unet = cfg.to_dict()["unet"]
+    out, added = {"recipe": {}}, {lvl % len(unet["channel_mults"]) for lvl in unet["attention_levels"]}
     for res in (16, 32):
-        if res > size: break
-        added.add((size // res).bit_length() - 1)          # level index of resolution `res`: size / 2**level == res
-        out[f"attention at {res}×{res} too"] = {"attention_levels": sorted(added)}
+        if res > cfg.size: break
+        added.add((cfg.size // res).bit_length() - 1)      # level index of resolution `res`: size / 2**level == res
+        out[f"attention at {res}×{res} too"] = {"unet.attention_levels": sorted(added)}
+    out["without the head-top joint" if cfg.head_top else "with the head-top joint"] = {"head_top": not cfg.head_top}
     return out
+
+
+def changed(cfg: PoseModelConfig, change: dict) -> PoseModelConfig:
+    "`cfg` with `change` applied (keys \"unet.<field>\" change the UNet config)."
+    d = cfg.to_dict()
+    for key, value in change.items():
+        if key.startswith("unet."): d["unet"] = {**d["unet"], key.removeprefix("unet."): value}
+        else: d[key] = value
+    return PoseModelConfig.from_dict(d)
 
 
 def step_fn(cfg: PoseModelConfig, batch: dict):
@@ -42,7 +54,7 @@ def step_fn(cfg: PoseModelConfig, batch: dict):
     schedule, dtype = NoiseSchedule.from_kind(cfg.schedule, cfg.n_train_steps), autocast_dtype("cpu")
     g = torch.Generator().manual_seed(0)
     def step():
-        x0, cond, weight = pose_batch(batch, cfg.p_uncond, g, cfg.use_attrs, cfg.pose_loss_weight)
+        x0, cond, weight = pose_batch(batch, cfg.p_uncond, g, cfg.use_attrs, cfg.pose_loss_weight, head_top=cfg.head_top)
         with torch.autocast("cpu", dtype=dtype or torch.bfloat16, enabled=dtype is not None):
             loss = diffusion_loss(model, x0, schedule, cfg.prediction, generator=g, cond=cond, weight=weight)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
@@ -56,10 +68,9 @@ def main() -> None:
     p.add_argument("--size", type=int, choices=(32, 64), default=32)
     args = p.parse_args()
     cfg, _ = pose_recipe(args.size)
-    unet = cfg.to_dict()["unet"]
-    variants = attention_variants(args.size, [lvl % len(unet["channel_mults"]) for lvl in unet["attention_levels"]])
+    variants = recipe_variants(cfg)
     batch = torch.utils.data.default_collate([PerformerDataset(args.batch, args.size, seed=0)[i] for i in range(args.batch)])
-    steps = {name: step_fn(PoseModelConfig.from_dict({**cfg.to_dict(), "unet": {**unet, **change}}), batch)
+    steps = {name: step_fn(changed(cfg, change), batch)
              for name, change in variants.items()}
     times = {name: [] for name in steps}
     for fn in steps.values(): fn()                                        # warm-up
@@ -67,7 +78,7 @@ def main() -> None:
         for name, fn in steps.items():
             t0 = time.perf_counter(); fn(); times[name].append(time.perf_counter() - t0)
     base = times["recipe"]
-    rows = [{"variant": name, "UNet changes": str(variants[name] or "—"), "train step ms": round(1e3 * statistics.median(ts)),
+    rows = [{"variant": name, "changes": str(variants[name] or "—"), "train step ms": round(1e3 * statistics.median(ts)),
              "steps per s": round(1 / statistics.median(ts), 2),
              "step time / recipe's": round(statistics.median(t / b for t, b in zip(ts, base)), 2)}
             for name, ts in times.items()]

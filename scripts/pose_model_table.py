@@ -21,8 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-VERSIONS = ("8cc22a6", "4f89391", "1279cfa")  # before the joint-weighted loss; before the splat; before longer training
-FIELDS = ("pose_loss_weight", "attr_splat")  # the recipe fields that differ between the versions
+# before the joint-weighted loss; before the splat; before longer training; before the head-top joint (64×64)
+VERSIONS = ("8cc22a6", "4f89391", "1279cfa", "8dcff1b")
+FIELDS = ("pose_loss_weight", "attr_splat", "head_top")  # the recipe fields that differ between the versions
 
 
 def _read_bytes(commit: str | None, path: str) -> bytes:
@@ -44,13 +45,14 @@ def rows_for(size: int) -> list[dict]:
     from zizi.quality import attribute_judge_name
     folder = f"data/pretrained/pose{size}"
     rows, last_weights = [], None
+    shipped_weights = hashlib.sha256(_read_bytes(None, f"{folder}/model.safetensors")).hexdigest()
     for commit in (*VERSIONS, None):
         weights = hashlib.sha256(_read_bytes(commit, f"{folder}/model.safetensors")).hexdigest()
         if weights == last_weights: continue                                          # not retrained since
         last_weights = weights
         metrics, cfg = _read(commit, f"{folder}/metrics.json"), _read(commit, f"{folder}/config.json")
         steps = _read(commit, f"{folder}/train_config.json")["max_steps"]
-        row = {"size": size, "source": f"{folder} " + (f"at commit {commit}" if commit else "(shipped)"),
+        row = {"size": size, "source": f"{folder} " + ("(shipped)" if weights == shipped_weights else f"at commit {commit}"),
                **{k: cfg.get(k, 0) for k in FIELDS}, "max_steps": steps,
                "train_minutes": metrics.get("train_minutes"), "metrics": metrics["metrics"]}
         if metrics["metrics"]["guidance_2"].get("attr_judge") != attribute_judge_name(size):   # another judge's reading: judge again
@@ -63,7 +65,7 @@ def rows_for(size: int) -> list[dict]:
 def main() -> None:
     sizes = [int(s) for s in sys.argv[1:]] or [32, 64]
     out = {"what": "the shipped pose models, version by version (notebook 09: joint-weighted loss, then the attribute "
-                   "splat, then longer training); 128 held-out conditions, 15 DPM-Solver++ steps, attributes read by the judge",
+                   "splat, then longer training, then at 64×64 the head-top joint); 128 held-out conditions, 15 DPM-Solver++ steps, attributes read by the judge",
            "command": "python scripts/pose_model_table.py " + " ".join(map(str, sizes)),
            "rows": [r for s in sizes for r in rows_for(s)]}
     Path("nbs/results/pose_models.json").write_text(json.dumps(out, indent=1) + "\n")

@@ -333,7 +333,8 @@ def pose_recipe(size: int = 32) -> tuple[PoseModelConfig, dict]:
     if size not in unets: raise ValueError(f"pose recipes exist for sizes {sorted(unets)}, got {size}")
     cfg = PoseModelConfig(unet=unets[size], encoder="both", use_attrs=True, attr_global=True, cond_dim=64,
                           spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size,
-                          pose_loss_weight=8.0, attr_splat=16)
+                          pose_loss_weight=8.0, attr_splat=16,
+                          head_top=size == 64)   # the head-top joint pays at 64x64 only (section 9, "A joint where the crown goes")
     train = dict(max_steps={32: 3600, 64: 6500}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
                  mixed_precision="auto", sample_every=300, checkpoint_every=300, seed=0)
     return cfg, train
