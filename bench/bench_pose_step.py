@@ -37,15 +37,6 @@ def recipe_variants(cfg: PoseModelConfig) -> dict:
     return out
 
 
-def changed(cfg: PoseModelConfig, change: dict) -> PoseModelConfig:
-    "`cfg` with `change` applied (keys \"unet.<field>\" change the UNet config)."
-    d = cfg.to_dict()
-    for key, value in change.items():
-        if key.startswith("unet."): d["unet"] = {**d["unet"], key.removeprefix("unet."): value}
-        else: d[key] = value
-    return PoseModelConfig.from_dict(d)
-
-
 def step_fn(cfg: PoseModelConfig, batch: dict):
     "One training step of a fresh model of `cfg` on `batch`, as a closure."
     torch.manual_seed(0)
@@ -70,7 +61,7 @@ def main() -> None:
     cfg, _ = pose_recipe(args.size)
     variants = recipe_variants(cfg)
     batch = torch.utils.data.default_collate([PerformerDataset(args.batch, args.size, seed=0)[i] for i in range(args.batch)])
-    steps = {name: step_fn(changed(cfg, change), batch)
+    steps = {name: step_fn(cfg.with_changes(change), batch)
              for name, change in variants.items()}
     times = {name: [] for name in steps}
     for fn in steps.values(): fn()                                        # warm-up

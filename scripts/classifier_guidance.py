@@ -157,7 +157,9 @@ def main() -> None:
         rows.append({"kind": "x0", "scale": s, **judged(GuidedPipe(pipe, critic, "x0", s))})
         log(f"x0 guidance {s}: judge {rows[-1]['attr_mean']:.3f}, palette skin {rows[-1]['palette']['skin_tone']['accuracy']:.3f}")
     if args.noisy_steps:
-        abar, t1 = GuidedPipe(pipe, critic, "x0", 0).schedule.alphas_cumprod.float(), time.time()
+        from zizi.schedules import NoiseSchedule
+        abar = NoiseSchedule.from_kind(pipe.config.schedule, pipe.config.n_train_steps).alphas_cumprod.float()
+        t1 = time.time()
         noisy = train_noise_aware_critic(args.size, abar, args.noisy_steps)
         out["noise_aware_critic"] = {"steps": args.noisy_steps, "minutes": round((time.time() - t1) / 60, 1)}
         for s in map(float, args.noisy_scales.split(",")):

@@ -31,19 +31,12 @@ def parse_overrides(items: list[str], what: str) -> dict:
 
 def train_variant(size: int, model_kw: dict, train_kw: dict | None = None):
     "Train `pose_recipe(size)` with the changes into runs/pose<size>_<changes> (resuming); (name, trainer kwargs, pipeline)."
-    from zizi.pipeline import PoseModelConfig, PosePipeline, pose_recipe, train_pose_model
+    from zizi.pipeline import PosePipeline, pose_recipe, train_pose_model
     train_kw = train_kw or {}
     if not model_kw and not train_kw: raise SystemExit("nothing to vary: give at least one --set or --train")
     cfg, train = pose_recipe(size)
-    fields = cfg.to_dict()
-    unknown = sorted(k for k in model_kw if k.split(".")[0] not in fields
-                     or ("." in k and not isinstance(fields[k.split(".")[0]], dict)))
-    if unknown: raise SystemExit(f"--set {unknown}: not PoseModelConfig fields (or FIELD.KEY of a dict field); known: {sorted(fields)}")
-    for key, value in model_kw.items():
-        head, _, sub = key.partition(".")
-        if sub: fields[head] = {**fields[head], sub: value}
-        else: fields[head] = value
-    cfg = PoseModelConfig.from_dict(fields)
+    try: cfg = cfg.with_changes(model_kw)
+    except ValueError as e: raise SystemExit(f"--set: {e}") from None
     train = {**train, **train_kw}
     name = f"pose{size}_" + "_".join(f"{k}={v}" for k, v in {**model_kw, **train_kw}.items()).replace(" ", "")
     train_pose_model(Path("runs") / name, cfg, size=size, n_images=20_000, data_seed=0, **train)

@@ -99,6 +99,17 @@ class PoseModelConfig:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         return {**d, "unet": self.unet.to_dict()}
 
+    def with_changes(self, changes: dict) -> PoseModelConfig:
+        """A copy with `changes` applied: `{field: value}`, or `{"unet.<field>": value}` (any dict field, `FIELD.KEY`)
+        for one entry of a nested config; validated like any config."""
+        d = self.to_dict()
+        for key, value in changes.items():
+            head, _, sub = key.partition(".")
+            if head not in d: raise ValueError(f"unknown PoseModelConfig field {head!r} in {key!r}; known fields: {sorted(d)}")
+            if sub and not isinstance(d[head], dict): raise ValueError(f"{key!r}: PoseModelConfig.{head} is not a dict field")
+            d[head] = {**d[head], sub: value} if sub else value
+        return PoseModelConfig.from_dict(d)
+
     @classmethod
     def from_dict(cls, d: dict) -> PoseModelConfig:
         known = {f.name for f in fields(cls)}
