@@ -19,7 +19,7 @@ from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gi
 
 # %% auto #0
 __all__ = ['performer_grid', 'pose_to_performer_strip', 'dance_frames', 'noise_strip', 'schedule_figure', 'demo',
-           'load_pose_files', 'parse_attrs', 'generate', 'info', 'main']
+           'load_pose_files', 'parse_attrs', 'generate', 'performers', 'info', 'main']
 
 # %% ../nbs/90_cli.ipynb #22484fbc
 def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
@@ -129,6 +129,23 @@ def generate(paths: list[str | Path], out: str | Path, model: str | None = None,
     out.mkdir(parents=True, exist_ok=True)
     return [save_image(f, out / f"pose_{i:04d}.png") for i, f in enumerate(frames)]
 
+# %% ../nbs/90_cli.ipynb #c9c0a002
+def performers(out: str | Path, n: int = 16, model: str | None = None, prior: str | Path | None = None, steps: int = 15,
+               seed: int = 0, guidance: float = 1.0, scale: int = 4) -> dict[str, Path]:
+    "`n` performers from nothing (`zizi.pose_prior.sample_performers`) -> `out/performers.png`, `poses.npy`, `attrs.json`."
+    from zizi.data import attrs_to_names
+    from zizi.live import upscale
+    from zizi.pipeline import PosePipeline
+    from zizi.pose_prior import load_pose_prior, sample_performers
+    res = sample_performers(PosePipeline.from_pretrained(model), load_pose_prior(prior), n, seed=seed, steps=steps, guidance=guidance)
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    files = {"grid": save_image(image_grid(upscale(res["images"], scale), ncols=int(np.ceil(np.sqrt(n)))), out / "performers.png")}
+    np.save(out / "poses.npy", res["poses"]); files["poses"] = out / "poses.npy"
+    if res["attrs"] is not None:
+        (out / "attrs.json").write_text(json.dumps([attrs_to_names(a) for a in res["attrs"]], indent=1) + "\n")
+        files["attrs"] = out / "attrs.json"
+    return files
+
 # %% ../nbs/90_cli.ipynb #a19cbf55
 def info() -> dict:
     "Versions, the device zizi picks and its mixed-precision mode, and the shipped pose models."
@@ -184,6 +201,15 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--fps", type=float, default=12)
     g.add_argument("--width", type=float, default=None, help="image width of pixel-coordinate OpenPose files")
     g.add_argument("--height", type=float, default=None, help="image height of pixel-coordinate OpenPose files")
+    f = sub.add_parser("performers", help="performers from nothing: poses from the pose prior (notebook 09c), images by a pose model")
+    f.add_argument("--out", required=True, help="folder for performers.png (a grid), poses.npy and attrs.json")
+    f.add_argument("-n", "--n", type=int, default=16, help="how many performers")
+    f.add_argument("--model", default=None, help="a shipped pose model name (pose32) or a folder (default: the pipeline's default)")
+    f.add_argument("--prior", default=None, help="a pose prior folder (default: the shipped data/pretrained/poseprior)")
+    f.add_argument("--steps", type=int, default=15)
+    f.add_argument("--seed", type=int, default=0)
+    f.add_argument("--guidance", type=float, default=1.0)
+    f.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the grid")
     k = sub.add_parser("train-critic", help="train the attribute critic behind the performer FID (zizi.quality)")
     k.add_argument("--out", required=True, help="folder for config.json, model.safetensors and metrics.json")
     k.add_argument("--size", type=int, default=32)
@@ -233,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
         files = generate(args.poses, args.out, args.model, parse_attrs(args.attr), args.steps, args.seed, args.guidance,
                          args.scale, args.fps, args.width, args.height)
         print(f"zizi generate: wrote {len(files)} file(s): {files[0]}{' ...' if len(files) > 1 else ''}")
+    elif args.command == "performers":
+        files = performers(args.out, args.n, args.model, args.prior, args.steps, args.seed, args.guidance, args.scale)
+        print(f"zizi performers: {args.n} performers from nothing in {files['grid']} (their poses: {files['poses']})")
     elif args.command == "train-critic":
         _train_critic(args)
     elif args.command == "info":
