@@ -2,7 +2,7 @@
 """Train the pose + attribute models shipped in data/pretrained/pose32 and pose64 (resumable: rerun after a kill).
 
     python scripts/train_pose_model.py --size 32            # ~30 minutes on 2 CPU cores -> runs/pose32
-    python scripts/train_pose_model.py --size 64            # ~65 minutes, a background run -> runs/pose64
+    python scripts/train_pose_model.py --size 64            # 70-100 minutes (0.65-0.9 s/step), a background run -> runs/pose64
     python scripts/train_pose_model.py --size 32 --ship     # evaluate runs/pose32/final, ship it to data/pretrained/pose32
 
 The recipes are `zizi.pipeline.pose_recipe(size)`.
