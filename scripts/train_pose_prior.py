@@ -4,6 +4,7 @@ it to data/pretrained/poseprior (about two minutes on 2 CPU cores).
 
     python scripts/train_pose_prior.py                                  # the shipped run (runs/poseprior)
     python scripts/train_pose_prior.py --steps 200 --out /tmp/prior --ship ''   # a quick try, not shipped
+    python scripts/train_pose_prior.py --variants    # frame vs centred, seeds 0 and 1 -> nbs/results/pose_prior_variants.json
 
 metrics.json records the command, the Trainer's wall-clock minutes and, for the *shipped* weights: the pose check
 (zizi.pose_prior.PoseCheck fitted on the training poses) of 2,000 sampled poses (DPM-Solver++(2M), 15 steps, seed 0)
@@ -27,12 +28,26 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--ship", default="data/pretrained/poseprior", help="'' to skip shipping")
+    ap.add_argument("--variants", action="store_true", help="train and score both representations with seeds 0 and 1 instead")
     args = ap.parse_args()
     from zizi.data import PerformerDataset
-    from zizi.pose_prior import GaussianPosePrior, load_pose_prior, train_pose_prior
-    from zizi.train import ship_model
+    from zizi.pose_prior import GaussianPosePrior, PosePriorConfig, REPRESENTATIONS, load_pose_prior, train_pose_prior
+    from zizi.train import ship_model, train_minutes
     train_poses = PerformerDataset(20_000, 32, seed=0, cache=False).labels()[0]
     held_poses = PerformerDataset(2_000, 32, seed=456, cache=False).labels()[0]
+    if args.variants:
+        runs = []
+        for rep in REPRESENTATIONS:
+            for seed in (0, 1):
+                out = Path("runs/pose_prior_variants") / f"{rep}_seed{seed}"
+                train_pose_prior(out, train_poses, steps=args.steps, lr=args.lr, config=PosePriorConfig(representation=rep), seed=seed)
+                runs.append(dict(representation=rep, seed=seed, steps=args.steps, lr=args.lr, train_minutes=train_minutes(out / "final"),
+                                 **score(load_pose_prior(out).sample(2000), train_poses, held_poses)))
+                print(runs[-1], flush=True)
+        res = {"command": "python scripts/train_pose_prior.py --variants", "runs": runs,
+               "note": "2,000 poses per run, DPM-Solver++(2M) 15 steps, seed 0; weights fp32 (runs/pose_prior_variants)"}
+        Path("nbs/results/pose_prior_variants.json").write_text(json.dumps(res, indent=1) + "\n")
+        return
     train_pose_prior(args.out, train_poses, steps=args.steps, lr=args.lr)
     final = Path(args.out) / "final"
     if not args.ship: return print(json.dumps(score(load_pose_prior(final).sample(2000), train_poses, held_poses)))

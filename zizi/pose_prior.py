@@ -5,7 +5,8 @@
 # %% ../nbs/09c_pose_prior.ipynb #c9c00003
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import json
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -19,32 +20,56 @@ from .schedules import NoiseSchedule
 from .unet import TimeEmbedding
 
 # %% auto #0
-__all__ = ['N_JOINTS', 'POSE_DIM', 'DEFAULT_POSE_PRIOR', 'pose_to_vector', 'vector_to_pose', 'pose_features', 'PoseCheck',
-           'nearest_pose_distance', 'GaussianPosePrior', 'PosePriorConfig', 'PosePrior', 'train_pose_prior',
-           'load_pose_prior', 'sample_performers']
+__all__ = ['N_JOINTS', 'REPRESENTATIONS', 'SIZE_REF', 'SIZE_SPREAD', 'SHAPE_GAIN', 'DEFAULT_POSE_PRIOR', 'total_bone_length',
+           'pose_to_vector', 'vector_to_pose', 'pose_features', 'PoseCheck', 'nearest_pose_distance',
+           'GaussianPosePrior', 'PosePriorConfig', 'PosePrior', 'train_pose_prior', 'load_pose_prior',
+           'sample_performers']
 
 # %% ../nbs/09c_pose_prior.ipynb #c9c00006
 N_JOINTS = 17
-POSE_DIM = 3 * N_JOINTS   # x, y, visibility per COCO-17 joint
+REPRESENTATIONS = {"frame": 3 * N_JOINTS, "centred": 3 + 3 * N_JOINTS}   # name -> vector length
+SIZE_REF, SIZE_SPREAD, SHAPE_GAIN = 2.0, 0.3, 5.0   # "centred": typical total bone length (frame heights), log-size scale, offset gain
+_HIPS = [11, 12]
+_EDGES = np.array(COCO17_EDGES)
 
-def pose_to_vector(poses) -> torch.Tensor:
-    "Poses (N, 17, 3) — x, y in [0, 1], visibility in {0, 1} — as float32 vectors (N, 51) in the diffusion range: 2u - 1."
+def _check_representation(representation: str) -> int:
+    if representation not in REPRESENTATIONS:
+        raise ValueError(f"representation must be one of {list(REPRESENTATIONS)}, got {representation!r}")
+    return REPRESENTATIONS[representation]
+
+def total_bone_length(xy: np.ndarray) -> np.ndarray:
+    "Sum of the 2D lengths of the 19 COCO bones of joints (N, 17, 2), in frame units -> (N,)."
+    return np.linalg.norm(xy[:, _EDGES[:, 0]] - xy[:, _EDGES[:, 1]], axis=-1).sum(1)
+
+def pose_to_vector(poses, representation: str = "centred") -> torch.Tensor:
+    "Poses (N, 17, 3) — x, y in [0, 1], visibility in {0, 1} — as float32 vectors (N, 51 or 54) for diffusion."
+    _check_representation(representation)
     p = np.asarray(poses, dtype=np.float32)
     if p.ndim != 3 or p.shape[1:] != (N_JOINTS, 3):
         raise ValueError(f"poses: expected a batch (N, 17, 3) of COCO-17 x, y, visibility, got shape {p.shape}")
     if not np.isfinite(p).all():
         n, j = np.argwhere(~np.isfinite(p).all(-1))[0]
         raise ValueError(f"poses[{n}]: joint {j} has a NaN or infinite value")
-    return torch.from_numpy(2 * p - 1).flatten(1)
+    if representation == "frame": return torch.from_numpy(2 * p - 1).flatten(1)
+    xy, vis = p[..., :2].astype(np.float64), p[..., 2]
+    centre, size = xy[:, _HIPS].mean(1), np.maximum(total_bone_length(xy), 1e-3)
+    shape = (xy - centre[:, None]) / size[:, None, None] * SHAPE_GAIN
+    v = np.concatenate([2 * centre - 1, np.log(size / SIZE_REF)[:, None] / SIZE_SPREAD, shape.reshape(len(p), -1), 2 * vis - 1], 1)
+    return torch.from_numpy(v.astype(np.float32))
 
-def vector_to_pose(v) -> np.ndarray:
-    "Vectors (N, 51) -> float32 poses (N, 17, 3): visibility thresholded at 0.5, and joints outside the frame invisible."
-    t = torch.as_tensor(v).detach().float().cpu()
-    if t.ndim != 2 or t.shape[1] != POSE_DIM: raise ValueError(f"expected vectors of shape (N, {POSE_DIM}), got {tuple(t.shape)}")
-    p = ((t.reshape(-1, N_JOINTS, 3) + 1) / 2).numpy()
+def vector_to_pose(v, representation: str = "centred") -> np.ndarray:
+    "Vectors (N, 51 or 54) -> float32 poses (N, 17, 3): visibility thresholded at 0.5, and joints outside the frame invisible."
+    dim = _check_representation(representation)
+    t = torch.as_tensor(v).detach().double().cpu().numpy()
+    if t.ndim != 2 or t.shape[1] != dim: raise ValueError(f"expected {representation!r} vectors of shape (N, {dim}), got {t.shape}")
+    if representation == "frame": p = (t.reshape(-1, N_JOINTS, 3) + 1) / 2
+    else:
+        centre, size = (t[:, :2] + 1) / 2, SIZE_REF * np.exp(np.clip(t[:, 2], -10, 10) * SIZE_SPREAD)
+        xy = centre[:, None] + t[:, 3:3 + 2 * N_JOINTS].reshape(-1, N_JOINTS, 2) / SHAPE_GAIN * size[:, None, None]
+        p = np.concatenate([xy, (t[:, 3 + 2 * N_JOINTS:, None] + 1) / 2], -1)
     in_frame = ((p[..., :2] >= 0) & (p[..., :2] <= 1)).all(-1)
-    p[..., 2] = ((p[..., 2] > 0.5) & in_frame).astype(np.float32)
-    return p
+    p[..., 2] = (p[..., 2] > 0.5) & in_frame
+    return p.astype(np.float32)
 
 # %% ../nbs/09c_pose_prior.ipynb #c9c00010
 def pose_features(poses) -> np.ndarray:
@@ -92,13 +117,13 @@ class GaussianPosePrior:
 
     @classmethod
     def fit(cls, poses, jitter: float = 1e-6) -> GaussianPosePrior:
-        v = pose_to_vector(poses).double().numpy()
+        v = pose_to_vector(poses, "frame").double().numpy()
         return cls(v.mean(0), np.cov(v.T) + jitter * np.eye(v.shape[1]))
 
     def sample(self, n: int, steps: int | None = None, seed: int = 0) -> np.ndarray:
         "`n` poses (n, 17, 3); `steps` is ignored (one draw needs no sampler)."
         v = np.random.default_rng(seed).multivariate_normal(self.mean, self.cov, size=int(n))
-        return vector_to_pose(v.astype(np.float32))
+        return vector_to_pose(v.astype(np.float32), "frame")
 
 # %% ../nbs/09c_pose_prior.ipynb #c9c00016
 @dataclass
@@ -107,19 +132,27 @@ class PosePriorConfig:
     width: int = 256
     depth: int = 4
     time_dim: int = 128
-    dim: int = POSE_DIM
+    representation: str = "centred"   # a key of REPRESENTATIONS
     prediction: str = "x0"
     schedule: str = "cosine"
     n_train_steps: int = 1000
 
     def __post_init__(self):
-        for name in ("width", "depth", "time_dim", "dim", "n_train_steps"):
+        for name in ("width", "depth", "time_dim", "n_train_steps"):
             if getattr(self, name) < 1: raise ValueError(f"PosePriorConfig.{name} must be >= 1, got {getattr(self, name)}")
+        _check_representation(self.representation)
+
+    @property
+    def dim(self) -> int: return REPRESENTATIONS[self.representation]
 
     def to_dict(self) -> dict: return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> PosePriorConfig: return cls(**{k: v for k, v in d.items() if not k.startswith("_")})
+    def from_dict(cls, d: dict) -> PosePriorConfig:
+        d = {k: v for k, v in d.items() if not k.startswith("_")}
+        unknown = set(d) - {f.name for f in fields(cls)}
+        if unknown: raise ValueError(f"unknown PosePriorConfig fields {sorted(unknown)}; known: {sorted(f.name for f in fields(cls))}")
+        return cls(**d)
 
 class _FiLMBlock(nn.Module):
     "h + MLP(LayerNorm(h) * (1 + scale(t)) + shift(t)), the MLP's last layer zero-initialised."
@@ -135,7 +168,7 @@ class _FiLMBlock(nn.Module):
         return h + self.mlp(self.norm(h) * (1 + scale) + shift)
 
 class PosePrior(WeightsFolderMixin, nn.Module):
-    "Denoiser of pose vectors: (x_t (N, 51), t (N,)) -> the config's prediction (N, 51); `sample` draws poses."
+    "Denoiser of pose vectors: (x_t (N, dim), t (N,)) -> the config's prediction (N, dim); `sample` draws poses."
     config_class = PosePriorConfig
 
     def __init__(self, config: PosePriorConfig | None = None):
@@ -163,7 +196,7 @@ class PosePrior(WeightsFolderMixin, nn.Module):
         betas = NoiseSchedule.from_kind(c.schedule, c.n_train_steps).betas
         v = sample(self.eval(), (int(n), c.dim), betas, steps, sampler, prediction=c.prediction, clip=False,
                    generator=torch.Generator().manual_seed(seed))
-        return vector_to_pose(v)
+        return vector_to_pose(v, c.representation)
 
 # %% ../nbs/09c_pose_prior.ipynb #c9c00020
 def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, data_seed: int = 0, steps: int = 3000,
@@ -174,8 +207,10 @@ def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, dat
     from zizi.data import PerformerDataset
     from zizi.train import Trainer, TrainConfig
     config = config or PosePriorConfig()
+    data_name = f"PerformerDataset({n_poses}, seed={data_seed})" if poses is None else f"{len(poses)} given poses"
     if poses is None: poses = PerformerDataset(n_poses, 32, seed=data_seed, cache=False).labels()[0]
-    data = pose_to_vector(poses)
+    data = pose_to_vector(poses, config.representation)
+    _check_recipe(Path(out_dir), {"kind": "pose_prior", "config": config.to_dict(), "data": data_name})
     cfg = TrainConfig(out_dir=str(out_dir), max_steps=steps, batch_size=batch_size, lr=lr, warmup_steps=min(100, steps // 10),
                       prediction=config.prediction, schedule=config.schedule, n_train_steps=config.n_train_steps,
                       mixed_precision="no", seed=seed, **{"log_every": 50, **train_kw})
@@ -183,6 +218,18 @@ def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, dat
     trainer = Trainer(PosePrior(config), data, cfg)
     trainer.train(progress=progress, until=until)
     return trainer
+
+def _check_recipe(out_dir: Path, recipe: dict) -> None:
+    "Write `out_dir/recipe.json`, or refuse to resume a run that was started with another config or data."
+    path = out_dir / "recipe.json"
+    if path.exists():
+        old = json.loads(path.read_text())
+        for k in recipe:
+            if old.get(k) != recipe[k]:
+                raise ValueError(f"{out_dir} already holds a run with a different {k!r} ({old.get(k)!r}, now {recipe[k]!r}): "
+                                 "use a new out_dir, or the same settings to resume")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(recipe, indent=1) + "\n")
 
 DEFAULT_POSE_PRIOR = "poseprior"   # the folder of data/pretrained holding the shipped prior
 
