@@ -7,12 +7,18 @@ it to data/pretrained/poseprior (about two minutes on 2 CPU cores).
     python scripts/train_pose_prior.py --variants    # frame vs centred, seeds 0 and 1 -> nbs/results/pose_prior_variants.json
 
 metrics.json records the command, the Trainer's wall-clock minutes and, for the *shipped* weights: the pose check
-(zizi.pose_prior.PoseCheck fitted on the training poses) of 2,000 sampled poses (DPM-Solver++(2M), 15 steps, seed 0)
+(zizi.pose_prior.PoseCheck fitted on the training poses) of 2,000 sampled poses (PosePrior.sample's default sampler, seed 0)
 next to held-out data poses and the Gaussian baseline, the share of visible joints, and the nearest-training-pose
 distance of 500 of them.
 """
-import argparse, json, shlex, sys
+import argparse, inspect, json, shlex, sys
 from pathlib import Path
+
+
+def _sampler_name() -> str:
+    from zizi.pose_prior import PosePrior
+    d = inspect.signature(PosePrior.sample).parameters
+    return f"PosePrior.sample default: {d['sampler'].default}, {d['steps'].default} steps"
 
 
 def score(sample_poses, train_poses, held_poses) -> dict:
@@ -30,6 +36,8 @@ def main() -> None:
     ap.add_argument("--ship", default="data/pretrained/poseprior", help="'' to skip shipping")
     ap.add_argument("--variants", action="store_true", help="train and score both representations with seeds 0 and 1 instead")
     args = ap.parse_args()
+    global SAMPLER
+    SAMPLER = _sampler_name()
     from zizi.data import PerformerDataset
     from zizi.pose_prior import GaussianPosePrior, PosePriorConfig, REPRESENTATIONS, load_pose_prior, train_pose_prior
     from zizi.train import ship_model, train_minutes
@@ -45,7 +53,7 @@ def main() -> None:
                                  **score(load_pose_prior(out).sample(2000), train_poses, held_poses)))
                 print(runs[-1], flush=True)
         res = {"command": "python scripts/train_pose_prior.py --variants", "runs": runs,
-               "note": "2,000 poses per run, DPM-Solver++(2M) 15 steps, seed 0; weights fp32 (runs/pose_prior_variants)"}
+               "note": f"2,000 poses per run, {SAMPLER}, seed 0; weights fp32 (runs/pose_prior_variants)"}
         Path("nbs/results/pose_prior_variants.json").write_text(json.dumps(res, indent=1) + "\n")
         return
     train_pose_prior(args.out, train_poses, steps=args.steps, lr=args.lr)
@@ -56,7 +64,7 @@ def main() -> None:
     metrics = {"prior": score(load_pose_prior(dest).sample(2000), train_poses, held_poses),
                "held_out_data_poses": score(held_poses, train_poses, held_poses),
                "gaussian_baseline": score(GaussianPosePrior.fit(train_poses).sample(2000), train_poses, held_poses),
-               "note": "2,000 poses, DPM-Solver++(2M) 15 steps, seed 0; PoseCheck fitted on PerformerDataset(20_000, seed=0) poses; "
+               "note": f"2,000 poses, {SAMPLER}, seed 0; PoseCheck fitted on PerformerDataset(20_000, seed=0) poses; "
                        "held-out: PerformerDataset(2_000, seed=456)"}
     info = json.loads((dest / "metrics.json").read_text())
     info["metrics"] = metrics

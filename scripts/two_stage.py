@@ -6,7 +6,7 @@ nbs/results/two_stage.json (one entry per size; about 3 minutes at 32, 10 at 64)
     python scripts/two_stage.py --size 32
     python scripts/two_stage.py --size 64
 
-Every row: 256 images, DPM-Solver++(2M) 15 steps, guidance 1, seeds 0, 64, 128, 192 per batch of 64; performer FID
+Every row: 256 images (poses from the prior by its default sampler), DPM-Solver++(2M) 15 steps, guidance 1, seeds 0, 64, 128, 192 per batch of 64; performer FID
 with the critic of the size against PerformerDataset(2000, size, seed=123), the silhouette check fitted on the same
 renders, nearest-render distance (as scripts/score_uncond.py); PCK@0.1 of the images against the poses they were
 drawn in (zizi.metrics.pose_pck) and the pose check of those poses. The unconditional row is read from the file that
@@ -51,7 +51,7 @@ def main() -> None:
         return row
 
     class RendererPoses:          # a perfect prior: the renderer's own pose sampler, at a seed no model trained on
-        def sample(self, n, steps=None, seed=0): return PerformerDataset(n, 32, seed=999 + seed, cache=False).labels()[0]
+        def sample(self, n, steps=None, seed=0, sampler=None): return PerformerDataset(n, 32, seed=999 + seed, cache=False).labels()[0]
 
     upath, key = UNCOND[size]
     u = json.loads(Path(upath).read_text())

@@ -120,8 +120,8 @@ class GaussianPosePrior:
         v = pose_to_vector(poses, "frame").double().numpy()
         return cls(v.mean(0), np.cov(v.T) + jitter * np.eye(v.shape[1]))
 
-    def sample(self, n: int, steps: int | None = None, seed: int = 0) -> np.ndarray:
-        "`n` poses (n, 17, 3); `steps` is ignored (one draw needs no sampler)."
+    def sample(self, n: int, steps: int | None = None, seed: int = 0, sampler: str | None = None) -> np.ndarray:
+        "`n` poses (n, 17, 3); `steps` and `sampler` are ignored (one draw needs no sampler)."
         v = np.random.default_rng(seed).multivariate_normal(self.mean, self.cov, size=int(n))
         return vector_to_pose(v.astype(np.float32), "frame")
 
@@ -188,8 +188,8 @@ class PosePrior(WeightsFolderMixin, nn.Module):
         return self.out(h)
 
     @torch.no_grad()
-    def sample(self, n: int, steps: int = 15, seed: int = 0, sampler: str = "dpmpp_2m") -> np.ndarray:
-        "`n` poses float32 (n, 17, 3) from seeded noise (same seed, same poses)."
+    def sample(self, n: int, steps: int = 100, seed: int = 0, sampler: str = "ddpm") -> np.ndarray:
+        "`n` poses float32 (n, 17, 3) from seeded noise (same seed, same poses); the default sampler is measured below."
         from zizi.sampling import sample
         if int(n) != n or n < 1: raise ValueError(f"n must be a positive number of poses, got {n!r}")
         c = self.config
@@ -241,11 +241,11 @@ def load_pose_prior(path: str | Path | None = None, device=None) -> PosePrior:
 
 # %% ../nbs/09c_pose_prior.ipynb #c9c00031
 def sample_performers(pipe, prior: PosePrior, n: int, seed: int = 0, steps: int = 15, guidance: float = 1.0,
-                      prior_steps: int = 15, attrs=None, batch: int = 64) -> dict:
+                      prior_steps: int = 100, prior_sampler: str = "ddpm", attrs=None, batch: int = 64) -> dict:
     """`n` performers from nothing: poses from `prior`, attributes uniform (or `attrs`), images from `pipe`
     (a `PosePipeline`). Returns dict(images uint8 (n, H, W, 3), poses (n, 17, 3), attrs (n, 7) or None)."""
     from zizi.data import sample_attr_array
-    poses = prior.sample(n, prior_steps, seed)
+    poses = prior.sample(n, steps=prior_steps, seed=seed, sampler=prior_sampler)
     if attrs is None and pipe.config.use_attrs: attrs = sample_attr_array(np.random.default_rng(seed), len(poses))
     if attrs is not None and len(np.asarray(attrs)) != len(poses):
         raise ValueError(f"attrs: got {len(np.asarray(attrs))} rows for n={len(poses)} performers")
