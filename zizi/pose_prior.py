@@ -60,7 +60,7 @@ def pose_to_vector(poses, representation: str = "centred") -> torch.Tensor:
 def vector_to_pose(v, representation: str = "centred") -> np.ndarray:
     "Vectors (N, 51 or 54) -> float32 poses (N, 17, 3): visibility thresholded at 0.5, and joints outside the frame invisible."
     dim = _check_representation(representation)
-    t = torch.as_tensor(v).detach().double().cpu().numpy()
+    t = torch.as_tensor(v).detach().cpu().double().numpy()          # float64 only on the CPU (MPS has none)
     if t.ndim != 2 or t.shape[1] != dim: raise ValueError(f"expected {representation!r} vectors of shape (N, {dim}), got {t.shape}")
     if representation == "frame": p = (t.reshape(-1, N_JOINTS, 3) + 1) / 2
     else:
