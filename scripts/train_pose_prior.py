@@ -36,8 +36,7 @@ def main() -> None:
     ap.add_argument("--ship", default="data/pretrained/poseprior", help="'' to skip shipping")
     ap.add_argument("--variants", action="store_true", help="train and score both representations with seeds 0 and 1 instead")
     args = ap.parse_args()
-    global SAMPLER
-    SAMPLER = _sampler_name()
+    sampler = _sampler_name()
     from zizi.data import PerformerDataset
     from zizi.pose_prior import GaussianPosePrior, PosePriorConfig, REPRESENTATIONS, load_pose_prior, train_pose_prior
     from zizi.train import ship_model, train_minutes
@@ -53,7 +52,7 @@ def main() -> None:
                                  **score(load_pose_prior(out).sample(2000), train_poses, held_poses)))
                 print(runs[-1], flush=True)
         res = {"command": "python scripts/train_pose_prior.py --variants", "runs": runs,
-               "note": f"2,000 poses per run, {SAMPLER}, seed 0; weights fp32 (runs/pose_prior_variants)"}
+               "note": f"2,000 poses per run, {sampler}, seed 0; weights fp32 (runs/pose_prior_variants)"}
         Path("nbs/results/pose_prior_variants.json").write_text(json.dumps(res, indent=1) + "\n")
         return
     train_pose_prior(args.out, train_poses, steps=args.steps, lr=args.lr)
@@ -64,7 +63,7 @@ def main() -> None:
     metrics = {"prior": score(load_pose_prior(dest).sample(2000), train_poses, held_poses),
                "held_out_data_poses": score(held_poses, train_poses, held_poses),
                "gaussian_baseline": score(GaussianPosePrior.fit(train_poses).sample(2000), train_poses, held_poses),
-               "note": f"2,000 poses, {SAMPLER}, seed 0; PoseCheck fitted on PerformerDataset(20_000, seed=0) poses; "
+               "note": f"2,000 poses, {sampler}, seed 0; PoseCheck fitted on PerformerDataset(20_000, seed=0) poses; "
                        "held-out: PerformerDataset(2_000, seed=456)"}
     info = json.loads((dest / "metrics.json").read_text())
     info["metrics"] = metrics
