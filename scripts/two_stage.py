@@ -31,7 +31,7 @@ def main() -> None:
     from zizi.metrics import pose_pck
     from zizi.pipeline import PosePipeline
     from zizi.pose_prior import DEFAULT_POSE_PRIOR, GaussianPosePrior, PoseCheck, load_pose_prior, sample_performers
-    from zizi.quality import SilhouetteCheck, load_critic, nearest_render_distance, performer_fid
+    from zizi.quality import SilhouetteCheck, load_critic, score_images
 
     t0, size, n = time.perf_counter(), args.size, args.n
     ref = PerformerDataset(2000, size, seed=123).images.numpy()
@@ -45,8 +45,7 @@ def main() -> None:
         return json.loads((data_dir() / "pretrained" / name / "metrics.json").read_text()).get("train_minutes")
 
     def images_row(images, poses=None, train_minutes=None):
-        row = dict(fid=performer_fid(images, ref, critic), silhouette=silhouette.score(images),
-                   nearest=float(nearest_render_distance(images, ref).mean()), train_minutes=train_minutes)
+        row = {**score_images(images, ref, critic, silhouette), "train_minutes": train_minutes}
         if poses is not None: row.update(pck=pose_pck(images, poses, 0.1), pose_check=pose_check.score(poses))
         return row
 

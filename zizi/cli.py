@@ -139,7 +139,7 @@ def performers(out: str | Path, n: int = 16, model: str | None = None, prior: st
     from zizi.pose_prior import load_pose_prior, sample_performers
     res = sample_performers(PosePipeline.from_pretrained(model), load_pose_prior(prior), n, seed=seed, steps=steps, guidance=guidance)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    files = {"grid": save_image(image_grid(upscale(res["images"], scale), ncols=int(np.ceil(np.sqrt(n)))), out / "performers.png")}
+    files = {"grid": save_image(image_grid(upscale(res["images"], scale)), out / "performers.png")}
     np.save(out / "poses.npy", res["poses"]); files["poses"] = out / "poses.npy"
     if res["attrs"] is not None:
         (out / "attrs.json").write_text(json.dumps([attrs_to_names(a) for a in res["attrs"]], indent=1) + "\n")

@@ -15,31 +15,31 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .core import WeightsFolderMixin, data_dir, get_device
-from .pose import COCO17_EDGES, pose_bone_lengths
+from .pose import pose_bone_lengths
 from .schedules import NoiseSchedule
 from .unet import TimeEmbedding
 
 # %% auto #0
-__all__ = ['N_JOINTS', 'REPRESENTATIONS', 'SIZE_REF', 'SIZE_SPREAD', 'SHAPE_GAIN', 'DEFAULT_POSE_PRIOR', 'total_bone_length',
-           'pose_to_vector', 'vector_to_pose', 'pose_features', 'PoseCheck', 'nearest_pose_distance',
-           'GaussianPosePrior', 'PosePriorConfig', 'PosePrior', 'train_pose_prior', 'load_pose_prior',
-           'sample_performers']
+__all__ = ['N_JOINTS', 'REPRESENTATIONS', 'SIZE_REF', 'SIZE_SPREAD', 'SHAPE_GAIN', 'DEFAULT_POSE_PRIOR', 'pose_to_vector',
+           'vector_to_pose', 'pose_features', 'PoseCheck', 'nearest_pose_distance', 'GaussianPosePrior',
+           'PosePriorConfig', 'PosePrior', 'train_pose_prior', 'load_pose_prior', 'sample_performers']
 
 # %% ../nbs/09c_pose_prior.ipynb #c9c00006
 N_JOINTS = 17
 REPRESENTATIONS = {"frame": 3 * N_JOINTS, "centred": 3 + 3 * N_JOINTS}   # name -> vector length
 SIZE_REF, SIZE_SPREAD, SHAPE_GAIN = 2.0, 0.3, 5.0   # "centred": typical total bone length (frame heights), log-size scale, offset gain
 _HIPS = [11, 12]
-_EDGES = np.array(COCO17_EDGES)
 
 def _check_representation(representation: str) -> int:
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation must be one of {list(REPRESENTATIONS)}, got {representation!r}")
     return REPRESENTATIONS[representation]
 
-def total_bone_length(xy: np.ndarray) -> np.ndarray:
-    "Sum of the 2D lengths of the 19 COCO bones of joints (N, 17, 2), in frame units -> (N,)."
-    return np.linalg.norm(xy[:, _EDGES[:, 0]] - xy[:, _EDGES[:, 1]], axis=-1).sum(1)
+def _all_bone_lengths(poses: np.ndarray) -> np.ndarray:
+    "`pose_bone_lengths` of every bone, visible or not (every pose carries coordinates for all joints) -> (N, 19)."
+    p = np.array(poses, dtype=np.float32)
+    p[..., 2] = 1.0
+    return pose_bone_lengths(p)
 
 def pose_to_vector(poses, representation: str = "centred") -> torch.Tensor:
     "Poses (N, 17, 3) — x, y in [0, 1], visibility in {0, 1} — as float32 vectors (N, 51 or 54) for diffusion."
@@ -52,7 +52,7 @@ def pose_to_vector(poses, representation: str = "centred") -> torch.Tensor:
         raise ValueError(f"poses[{n}]: joint {j} has a NaN or infinite value")
     if representation == "frame": return torch.from_numpy(2 * p - 1).flatten(1)
     xy, vis = p[..., :2].astype(np.float64), p[..., 2]
-    centre, size = xy[:, _HIPS].mean(1), np.maximum(total_bone_length(xy), 1e-3)
+    centre, size = xy[:, _HIPS].mean(1), np.maximum(_all_bone_lengths(p).sum(1), 1e-3)
     shape = (xy - centre[:, None]) / size[:, None, None] * SHAPE_GAIN
     v = np.concatenate([2 * centre - 1, np.log(size / SIZE_REF)[:, None] / SIZE_SPREAD, shape.reshape(len(p), -1), 2 * vis - 1], 1)
     return torch.from_numpy(v.astype(np.float32))
@@ -74,10 +74,9 @@ def vector_to_pose(v, representation: str = "centred") -> np.ndarray:
 # %% ../nbs/09c_pose_prior.ipynb #c9c00010
 def pose_features(poses) -> np.ndarray:
     "Per pose (N, 17, 3): the 19 COCO bone lengths as fractions of their sum, and the sum (in frame heights) -> (N, 20)."
-    p = np.array(poses, dtype=np.float32)
+    p = np.asarray(poses, dtype=np.float32)
     if p.ndim != 3 or p.shape[1:] != (N_JOINTS, 3): raise ValueError(f"poses: expected (N, 17, 3), got {p.shape}")
-    p[..., 2] = 1.0                                        # every joint has coordinates: measure all bones
-    lengths = pose_bone_lengths(p)
+    lengths = _all_bone_lengths(p)
     total = lengths.sum(1, keepdims=True)
     return np.concatenate([lengths / np.maximum(total, 1e-8), total], 1)
 
@@ -247,8 +246,8 @@ def sample_performers(pipe, prior: PosePrior, n: int, seed: int = 0, steps: int 
     from zizi.data import sample_attr_array
     poses = prior.sample(n, steps=prior_steps, seed=seed, sampler=prior_sampler)
     if attrs is None and pipe.config.use_attrs: attrs = sample_attr_array(np.random.default_rng(seed), len(poses))
-    if attrs is not None and len(np.asarray(attrs)) != len(poses):
-        raise ValueError(f"attrs: got {len(np.asarray(attrs))} rows for n={len(poses)} performers")
+    if attrs is not None and len(attrs) != len(poses):
+        raise ValueError(f"attrs: got {len(attrs)} rows for n={len(poses)} performers")
     pick = lambda a, i: None if a is None else a[i:i + batch]
     images = np.concatenate([pipe(poses[i:i + batch], pick(attrs, i), steps=steps, seed=seed + i, guidance=guidance)
                              for i in range(0, len(poses), batch)])

@@ -21,8 +21,8 @@ from .data import ATTR_SIZES
 # %% auto #0
 __all__ = ['ATTRIBUTE_JUDGES', 'STEP_GRID', 'RECIPES', 'silhouette_features', 'SilhouetteCheck', 'nearest_render_distance',
            'CriticConfig', 'critic_config', 'PerformerCritic', 'train_critic', 'load_critic', 'attribute_accuracy',
-           'performer_fid', 'attribute_judge_name', 'load_attribute_judge', 'evaluate_samples', 'sampler_step_table',
-           'compare_recipes']
+           'performer_fid', 'attribute_judge_name', 'load_attribute_judge', 'score_images', 'evaluate_samples',
+           'sampler_step_table', 'compare_recipes']
 
 # %% ../nbs/07b_first_model.ipynb #992b5ca8
 def _as_uint8_nhwc(images) -> np.ndarray:
@@ -239,16 +239,19 @@ def load_attribute_judge(size: int = 32) -> PerformerCritic:
     return PerformerCritic.from_pretrained(folder)
 
 # %% ../nbs/07b_first_model.ipynb #65c15dcf
+def score_images(images, reference, critic: PerformerCritic, check: SilhouetteCheck | None = None) -> dict:
+    "The three numbers of this notebook for uint8 `images`: performer FID, mean nearest-render distance, silhouette pass rate."
+    scores = {"fid": performer_fid(images, reference, critic), "nearest": float(nearest_render_distance(images, reference).mean())}
+    if check is not None: scores["silhouette"] = check.score(images)
+    return scores
+
 def evaluate_samples(model, prediction: str, schedule, size: int, critic: PerformerCritic, reference,
                      check: SilhouetteCheck | None = None, n: int = 256, steps: int = 15, sampler: str = "dpmpp_2m",
                      seed: int = 0) -> tuple[dict, np.ndarray]:
-    "Sample `n` images from `model` and score them: (metrics dict, uint8 images (n,H,W,3))."
+    "Sample `n` images from `model` and score them with `score_images`: (metrics dict, uint8 images (n,H,W,3))."
     from zizi.train import performer_sample_fn
     imgs = performer_sample_fn(prediction, schedule, size, n=n, steps=steps, sampler=sampler, seed=seed)(model, 0)
-    metrics = {"fid": performer_fid(imgs, reference, critic),
-               "nearest": float(nearest_render_distance(imgs, reference).mean()), "n": n, "steps": steps, "sampler": sampler}
-    if check is not None: metrics["silhouette"] = check.score(imgs)
-    return metrics, imgs
+    return {**score_images(imgs, reference, critic, check), "n": n, "steps": steps, "sampler": sampler}, imgs
 
 # %% ../nbs/07b_first_model.ipynb #970c6ae1
 STEP_GRID = (("ddpm", 50), ("ddpm", 250), ("ddpm", 1000), ("ddim", 15), ("ddim", 50), ("dpmpp_2m", 15), ("dpmpp_2m", 50))
