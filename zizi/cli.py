@@ -117,13 +117,16 @@ def parse_attrs(items: list[str]) -> dict[str, str]:
 
 def generate(paths: list[str | Path], out: str | Path, model: str | None = None, attrs: dict | None = None,
              steps: int = 15, seed: int = 0, guidance: float = 2.0, scale: int = 4, fps: float = 12,
-             width: float | None = None, height: float | None = None) -> list[Path]:
-    "Poses from files -> images by a `PosePipeline`, saved as PNGs in the folder `out` or as one GIF `out.gif`."
+             width: float | None = None, height: float | None = None, no_attrs: bool = False) -> list[Path]:
+    """Poses from files -> images by a `PosePipeline`, saved as PNGs in the folder `out` or as one GIF `out.gif`.
+    Unset attributes are drawn from `seed`; `no_attrs` draws with none (a model fine-tuned on your frames, notebook 09d)."""
     from zizi.live import dance_frames, upscale
     from zizi.pipeline import PosePipeline
     poses = load_pose_files(paths, width, height)
     pipe = PosePipeline.from_pretrained(model)
-    frames = upscale(dance_frames(pipe, poses, attrs or {}, seed=seed, steps=steps, guidance=guidance), scale)
+    if no_attrs and attrs: raise ValueError(f"no_attrs=True, but attributes were given: {attrs}")
+    look = None if no_attrs else attrs or {}
+    frames = upscale(dance_frames(pipe, poses, look, seed=seed, steps=steps, guidance=guidance), scale)
     out = Path(out)
     if out.suffix == ".gif": return [save_gif(frames, out, fps=fps)]
     out.mkdir(parents=True, exist_ok=True)
@@ -201,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--fps", type=float, default=12)
     g.add_argument("--width", type=float, default=None, help="image width of pixel-coordinate OpenPose files")
     g.add_argument("--height", type=float, default=None, help="image height of pixel-coordinate OpenPose files")
+    g.add_argument("--no-attrs", action="store_true", help="draw without attributes (a model fine-tuned on your frames: zizi finetune)")
     f = sub.add_parser("performers", help="performers from nothing: poses from the pose prior (notebook 09c), images by a pose model")
     f.add_argument("--out", required=True, help="folder for performers.png (a grid), poses.npy and attrs.json")
     f.add_argument("-n", "--n", type=int, default=16, help="how many performers")
@@ -210,6 +214,19 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--seed", type=int, default=0)
     f.add_argument("--guidance", type=float, default=1.0)
     f.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the grid")
+    ft = sub.add_parser("finetune", help="fine-tune a pose model on your frames + pose files (notebook 09d; resumes if --out has a checkpoint)")
+    ft.add_argument("frames", help="a folder of images with OpenPose <stem>_keypoints.json files or one COCO person_keypoints.json")
+    ft.add_argument("--out", required=True, help="run folder: checkpoints/, samples/, final/ (what --model of zizi generate takes)")
+    ft.add_argument("--base", default=None, help="the pose model to start from: a shipped name (pose32) or a folder (default: the pipeline's default)")
+    ft.add_argument("--steps", type=int, default=300)
+    ft.add_argument("--batch", type=int, default=16)
+    ft.add_argument("--lr", type=float, default=None, help="learning rate (default: FinetuneConfig's)")
+    ft.add_argument("--keypoints", default=None, help="a COCO person_keypoints.json, or 'openpose' (default: detected)")
+    ft.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE",
+                    help="teach the frames as these attributes (all seven) instead of as no attributes")
+    ft.add_argument("--no-flip", action="store_true", help="do not mirror frames (e.g. when the look is asymmetric)")
+    ft.add_argument("--seed", type=int, default=0)
+    ft.add_argument("--device", default=None)
     k = sub.add_parser("train-critic", help="train the attribute critic behind the performer FID (zizi.quality)")
     k.add_argument("--out", required=True, help="folder for config.json, model.safetensors and metrics.json")
     k.add_argument("--size", type=int, default=32)
@@ -244,6 +261,16 @@ def _train(args) -> None:
                           sample_every=args.sample_every, mixed_precision=args.mixed_precision, device=args.device)
     print(f"zizi train: step {tr.step}/{args.steps}; final model in {Path(args.out) / 'final'}")
 
+def _finetune(args) -> None:
+    from zizi.finetune import FinetuneConfig, finetune_pose_model
+    given = {k: v for k, v in dict(base=args.base, lr=args.lr).items() if v is not None}
+    cfg = FinetuneConfig(steps=args.steps, batch_size=args.batch, flip=not args.no_flip, seed=args.seed, device=args.device, **given)
+    attrs = parse_attrs(args.attr) or None
+    tr = finetune_pose_model(args.frames, args.out, cfg, keypoints=args.keypoints, attrs=attrs)
+    then = f"zizi generate POSES --model {args.out} --out {Path(args.out) / 'drawn'}" + ("" if attrs else " --no-attrs")
+    print(f"zizi finetune: step {tr.step}/{cfg.steps} from {cfg.base}; model in {Path(args.out) / 'final'}\n"
+          f"  next: {then}")
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `zizi` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -257,11 +284,13 @@ def main(argv: list[str] | None = None) -> int:
         _train(args)
     elif args.command == "generate":
         files = generate(args.poses, args.out, args.model, parse_attrs(args.attr), args.steps, args.seed, args.guidance,
-                         args.scale, args.fps, args.width, args.height)
+                         args.scale, args.fps, args.width, args.height, args.no_attrs)
         print(f"zizi generate: wrote {len(files)} file(s): {files[0]}{' ...' if len(files) > 1 else ''}")
     elif args.command == "performers":
         files = performers(args.out, args.n, args.model, args.prior, args.steps, args.seed, args.guidance, args.scale)
         print(f"zizi performers: {args.n} performers from nothing in {files['grid']} (their poses: {files['poses']})")
+    elif args.command == "finetune":
+        _finetune(args)
     elif args.command == "train-critic":
         _train_critic(args)
     elif args.command == "info":

@@ -705,17 +705,19 @@ class FolderDataset(torch.utils.data.Dataset):
         return item
 
 # %% ../nbs/02_performers.ipynb #5c0a3996
-def write_example_folder(root, n: int = 5, seed: int = 2, size=(96, 128)) -> dict:
+def write_example_folder(root, n: int = 5, seed: int = 2, size=(96, 128), attrs=None) -> dict:
     """Write `n` rendered frames (PNG, `size` = (H, W)) in the formats real tools produce: one OpenPose BODY_25
     `<stem>_keypoints.json` per frame and one COCO `person_keypoints.json`, both in pixel coordinates, plus a
-    `manifest.json` with the generating poses and attributes (the ground truth). Returns the manifest."""
+    `manifest.json` with the generating poses and attributes (the ground truth). Returns the manifest.
+    `attrs=None` dresses every frame at random; an assignment (dict or 7 indices) puts one performer in every frame."""
     from PIL import Image
     from zizi.pose import PoseSamplerConfig, to_openpose
     H, W = size_hw(size, minimum=4)
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     poses = sample_poses(rng, n, PoseSamplerConfig(aspect=W / H, p_partial=0.0, p_turn=0.0))
-    attrs = sample_attr_array(rng, n)
+    one = None if attrs is None else attrs_to_array(attrs)
+    attrs = sample_attr_array(rng, n) if one is None else np.tile(one, (n, 1))
     images = render_performers(poses, attrs, (H, W))
     coco = dict(images=[], annotations=[], categories=[dict(id=1, name="person", supercategory="person",
                 keypoints=list(COCO17_NAMES), skeleton=[[a + 1, b + 1] for a, b in _coco_edges()])])
@@ -737,7 +739,8 @@ def write_example_folder(root, n: int = 5, seed: int = 2, size=(96, 128)) -> dic
                                         area=float(np.prod(hi - lo))))
         frames.append(dict(file=f"{stem}.png", pose=pose.tolist(), attrs=attrs_to_names(attrs[i])))
     (root / "person_keypoints.json").write_text(json.dumps(coco))
-    manifest = dict(command=f"zizi.data.write_example_folder(root, n={n}, seed={seed}, size={(H, W)})",
+    manifest = dict(command=f"zizi.data.write_example_folder(root, n={n}, seed={seed}, size={(H, W)}"
+                            + ("" if one is None else f", attrs={attrs_to_names(one)}") + ")",
                     size=[H, W], seed=seed, frames=frames)
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return manifest

@@ -205,13 +205,15 @@ CUSTOM = "(custom)"
 def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict | None = None, attrs=RANDOM,
                 seed: int = 0, steps: int = DEFAULT_STEPS, guidance: float = DEFAULT_GUIDANCE, scale: int = 8):
     """The live pose studio, an ipywidgets box: pose sliders + a preset dropdown, one dropdown per attribute ("random"
-    = drawn from the seed), seed / steps / guidance, and the skeleton | generated image with the measured latency.
+    = drawn from the seed; `attrs=None`: no attribute condition and no dropdowns, for a model fine-tuned on your
+    frames, notebook 09d), seed / steps / guidance, and the skeleton | generated image with the measured latency.
     Every change re-renders once (sliders report on release). Handles for scripting: `.sliders`, `.preset`, `.attrs`,
     `.seed`, `.steps`, `.guidance`, `.image`, `.label`, `.render()`, `.controls()`, `.renders`, `.latencies`."""
     import ipywidgets as widgets
     pipe = load_pipeline() if pipe is None else pipe
     c0 = check_controls(PoseControls() if controls is None else controls)
-    a0 = {} if attrs is None or attrs == RANDOM else attrs
+    no_attrs = attrs is None
+    a0 = {} if no_attrs or attrs == RANDOM else attrs
     resolve_attrs(a0, seed)                                           # fail early on bad attributes or seed
     a0 = {k: ATTRIBUTES[k][v] if isinstance(v, (int, np.integer)) else v for k, v in a0.items()}
     scale = _check_scale(scale)
@@ -227,7 +229,7 @@ def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict 
     preset = widgets.Dropdown(options=[CUSTOM] + list(PRESET_POSES), value=match[0] if match else CUSTOM,
                               description="preset", **wide)
     attr_w = {k: widgets.Dropdown(options=[RANDOM] + vals, value=a0.get(k, RANDOM), description=k, **wide)
-              for k, vals in ATTRIBUTES.items()}
+              for k, vals in ATTRIBUTES.items()} if not no_attrs else {}
     seed_w = widgets.BoundedIntText(value=_check_seed(seed), min=0, max=2**31 - 1, description="seed", **wide)
     steps_w = widgets.IntSlider(value=int(steps), min=1, max=50, description="steps", continuous_update=False, **wide)
     guid_w = widgets.FloatSlider(value=float(guidance), min=0.0, max=6.0, step=0.25, description="guidance",
@@ -236,7 +238,7 @@ def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict 
     hold = [False]                                                    # True while several widgets change at once
 
     def current_controls() -> PoseControls: return PoseControls(**{k: s.value for k, s in sliders.items()})
-    def current_attrs() -> dict: return {k: w.value for k, w in attr_w.items()}
+    def current_attrs() -> dict | None: return None if no_attrs else {k: w.value for k, w in attr_w.items()}
 
     def render(*_):
         if hold[0]: return
@@ -249,7 +251,7 @@ def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict 
         dt = time.perf_counter() - t0
         image.value = _png_bytes(side_by_side(skel, img))
         a = _model_attrs(pipe, current_attrs(), seed_w.value)
-        names = attrs_to_names(a) if a is not None else {"attributes": "none (model without attributes)"}
+        names = attrs_to_names(a) if a is not None else {"attributes": "none"}
         calls = "2× batch (guided)" if guid_w.value != 1 else "1× batch (no guidance)"
         label.value = (f"pose → image in <b>{1e3 * dt:.0f} ms</b> (≈ {1 / dt:.1f} frames/s): {steps_w.value} steps × "
                        f"{calls}<br><small>{', '.join(f'{k}: {v}' for k, v in names.items())}</small>")
