@@ -5,7 +5,6 @@
 # %% ../nbs/09d_finetune.ipynb #c9d00003
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import torch
 
 from .data import FolderDataset, attrs_to_names, validate_attrs
 from .pipeline import DEFAULT_POSE_MODEL, PoseModel, PosePipeline, pose_batch, pose_sample
-from .pose import COCO17_FLIP
+from .pose import flip_pose
 
 # %% auto #0
 __all__ = ['flip_frames', 'FinetuneConfig', 'prior_batch', 'finetune_pose_model', 'compare_to_frames']
@@ -26,8 +25,7 @@ def flip_frames(images: torch.Tensor, poses: torch.Tensor, mask: torch.Tensor) -
     if images.ndim != 4 or poses.shape[1:] != (17, 3) or not (len(images) == len(poses) == len(mask)):
         raise ValueError(f"flip_frames expects images (B, C, H, W), poses (B, 17, 3) and mask (B,) of one B; got "
                          f"{tuple(images.shape)}, {tuple(poses.shape)}, {tuple(mask.shape)}")
-    mirrored = poses[:, COCO17_FLIP].clone()
-    mirrored[..., 0] = 1 - mirrored[..., 0]
+    mirrored = torch.from_numpy(flip_pose(poses.detach().cpu().numpy())).to(poses)
     return (torch.where(mask.to(images.device)[:, None, None, None], images.flip(-1), images),
             torch.where(mask.to(poses.device)[:, None, None], mirrored, poses))
 
@@ -76,14 +74,6 @@ def _frames_preview_fn(data, n: int = 8, use_attrs: bool = False):
         return np.concatenate([images, to_uint8(pose_sample(model, poses, attrs, steps=15, seed=0, guidance=1.0))])
     return fn
 
-def _check_resume(out_dir: Path, recipe: dict) -> None:
-    old = out_dir / "recipe.json"
-    if not old.exists(): return
-    prev = json.loads(old.read_text())
-    for k in ("kind", "base", "frames", "attrs", "finetune"):
-        if prev.get(k) != recipe[k]:
-            raise ValueError(f"{out_dir} already holds a run with a different {k!r} ({prev.get(k)!r}, now {recipe[k]!r}): "
-                             "use a new out_dir, or the same frames and settings to resume")
 
 # %% ../nbs/09d_finetune.ipynb #c9d00012
 def finetune_pose_model(frames, out_dir: str | Path, config: FinetuneConfig | None = None, keypoints=None, attrs=None,
@@ -92,7 +82,7 @@ def finetune_pose_model(frames, out_dir: str | Path, config: FinetuneConfig | No
     `Trainer`. `frames`: a folder of images + OpenPose/COCO keypoints (`FolderDataset`, with `keypoints` as there) or a
     dataset of `image`/`pose` items. Without `attrs` the frames teach the model's null attributes, so afterwards
     `PosePipeline.from_pretrained(out_dir)(poses)` draws your performer; with `attrs` (one assignment) they teach that one.'''
-    from zizi.train import TrainConfig, Trainer, _atomic_write_text
+    from zizi.train import TrainConfig, Trainer, write_recipe
     cfg = config or FinetuneConfig()
     model = PosePipeline.from_pretrained(cfg.base, device="cpu").model.train()
     mcfg = model.config
@@ -109,7 +99,7 @@ def finetune_pose_model(frames, out_dir: str | Path, config: FinetuneConfig | No
     out_dir = Path(out_dir)
     recipe = {"kind": "finetune", "base": cfg.base, "frames": source, "n_frames": len(data),
               "attrs": attrs_to_names(validate_attrs(attrs)) if attrs is not None else None, "finetune": asdict(cfg)}
-    _check_resume(out_dir, recipe)
+    write_recipe(out_dir, recipe, compare=("kind", "base", "frames", "attrs", "finetune"))
     p_uncond = mcfg.p_uncond if cfg.p_uncond is None else cfg.p_uncond
     n_prior = min(round(cfg.batch_size * cfg.prior), cfg.batch_size - 1)    # at least one of your frames per batch
     tcfg = TrainConfig(out_dir=str(out_dir), max_steps=cfg.steps, batch_size=min(cfg.batch_size - n_prior, len(data)), lr=cfg.lr,
@@ -133,11 +123,8 @@ def finetune_pose_model(frames, out_dir: str | Path, config: FinetuneConfig | No
         if null is not None and feed_attrs: cond["drop_attrs"] = null.to(x0.device)
         return (x0, cond, *weight)
     trainer.prepare_batch = prepare
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write_text(out_dir / "recipe.json", json.dumps(recipe, indent=2))
     trainer.train(progress=progress, until=until)
-    if trainer.step == tcfg.max_steps:
-        _atomic_write_text(out_dir / "final" / "recipe.json", json.dumps(recipe, indent=2))
+    if trainer.step == tcfg.max_steps: write_recipe(out_dir / "final", recipe, compare=())
     return trainer
 
 # %% ../nbs/09d_finetune.ipynb #c9d00016
@@ -145,7 +132,7 @@ def compare_to_frames(pipe, images, poses, attrs=None, steps: int = 15, seed: in
                       batch: int = 64) -> dict:
     "Draw `pipe(poses, attrs)` and compare with the true frames `images` uint8 (N, H, W, 3): SSIM, PSNR, PCK@0.1 of both."
     from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
-    from zizi.metrics import pose_pck
+    from zizi.metrics import images_to_input, pose_pck
     images, poses = np.asarray(images), np.asarray(poses, dtype=np.float32)
     if images.ndim != 4 or images.shape[-1] != 3 or len(images) != len(poses):
         raise ValueError(f"images must be uint8 (N, H, W, 3) with one pose each; got {images.shape} for {len(poses)} poses")
@@ -153,7 +140,7 @@ def compare_to_frames(pipe, images, poses, attrs=None, steps: int = 15, seed: in
     drawn = np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch] if per_row else attrs, steps=steps, seed=seed + i,
                                  guidance=guidance) for i in range(0, len(poses), batch)])
     if drawn.shape != images.shape: raise ValueError(f"the model draws {drawn.shape[1:3]}, the frames are {images.shape[1:3]}")
-    def t(x): return torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255
+    def t(x): return (images_to_input(x) + 1) / 2                                    # float (N, 3, H, W) in [0, 1]
     return dict(ssim=float(structural_similarity_index_measure(t(drawn), t(images), data_range=1.0)),
                 psnr=float(peak_signal_noise_ratio(t(drawn), t(images), data_range=1.0)),
                 pck=pose_pck(drawn, poses), pck_frames=pose_pck(images, poses), images=drawn)

@@ -307,7 +307,7 @@ def train_pose_model(out_dir: str | Path, cfg: PoseModelConfig | None = None, si
                      **train_kw):
     "Train a `PoseModel` on rendered performers into `out_dir` (resuming from its latest checkpoint); returns the Trainer."
     from zizi.data import PerformerDataset
-    from zizi.train import TrainConfig, Trainer, _atomic_write_text
+    from zizi.train import TrainConfig, Trainer, write_recipe
     clash = sorted(set(train_kw) & {"prediction", "schedule", "n_train_steps"})
     if clash: raise ValueError(f"set {clash} in the PoseModelConfig, not as training keywords: the model config owns them")
     cfg = replace(cfg or PoseModelConfig(), size=size)
@@ -316,24 +316,15 @@ def train_pose_model(out_dir: str | Path, cfg: PoseModelConfig | None = None, si
     out_dir = Path(out_dir)
     recipe = {"kind": "pose_model", "size": size, "n_images": n_images, "data_seed": data_seed,
               "model": cfg.to_dict(), "train": asdict(tcfg)}
-    old = out_dir / "recipe.json"
-    if old.exists():
-        prev = json.loads(old.read_text())
-        for k in ("model", "size", "n_images", "data_seed"):
-            if prev.get(k) != recipe[k]:
-                raise ValueError(f"{out_dir} already holds a run with a different {k!r} ({prev.get(k)!r}, now {recipe[k]!r}): "
-                                 "use a new out_dir, or the same recipe to resume")
+    write_recipe(out_dir, recipe, compare=("model", "size", "n_images", "data_seed"))
     torch.manual_seed(tcfg.seed)
     model = PoseModel(cfg)
     data = PerformerDataset(n_images, size, seed=data_seed)
     trainer = Trainer(model, data, tcfg, sample_fn=pose_preview_fn(n_preview, data_seed))
     trainer.prepare_batch = lambda batch: pose_batch(batch, cfg.p_uncond, trainer.generator, cfg.use_attrs,
                                                         cfg.pose_loss_weight, cfg.p_drop_attrs, cfg.head_top)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write_text(old, json.dumps(recipe, indent=2))
     trainer.train(progress=progress, until=until)
-    if trainer.step == tcfg.max_steps:
-        _atomic_write_text(out_dir / "final" / "recipe.json", json.dumps(recipe, indent=2))
+    if trainer.step == tcfg.max_steps: write_recipe(out_dir / "final", recipe, compare=())
     return trainer
 
 # %% ../nbs/09_pose_diffusion.ipynb #020cf69c

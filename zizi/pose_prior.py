@@ -204,12 +204,12 @@ def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, dat
     """Train a `PosePrior` on `poses` (N, 17, 3) — by default the poses of `PerformerDataset(n_poses, seed=data_seed)` —
     into `out_dir` (resuming from its latest checkpoint); returns the `Trainer` (EMA model: `trainer.ema_model()`)."""
     from zizi.data import PerformerDataset
-    from zizi.train import Trainer, TrainConfig
+    from zizi.train import Trainer, TrainConfig, write_recipe
     config = config or PosePriorConfig()
     data_name = f"PerformerDataset({n_poses}, seed={data_seed})" if poses is None else f"{len(poses)} given poses"
     if poses is None: poses = PerformerDataset(n_poses, 32, seed=data_seed, cache=False).labels()[0]
     data = pose_to_vector(poses, config.representation)
-    _check_recipe(Path(out_dir), {"kind": "pose_prior", "config": config.to_dict(), "data": data_name})
+    write_recipe(out_dir, {"kind": "pose_prior", "config": config.to_dict(), "data": data_name})
     cfg = TrainConfig(out_dir=str(out_dir), max_steps=steps, batch_size=batch_size, lr=lr, warmup_steps=min(100, steps // 10),
                       prediction=config.prediction, schedule=config.schedule, n_train_steps=config.n_train_steps,
                       mixed_precision="no", seed=seed, **{"log_every": 50, **train_kw})
@@ -217,18 +217,6 @@ def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, dat
     trainer = Trainer(PosePrior(config), data, cfg)
     trainer.train(progress=progress, until=until)
     return trainer
-
-def _check_recipe(out_dir: Path, recipe: dict) -> None:
-    "Write `out_dir/recipe.json`, or refuse to resume a run that was started with another config or data."
-    path = out_dir / "recipe.json"
-    if path.exists():
-        old = json.loads(path.read_text())
-        for k in recipe:
-            if old.get(k) != recipe[k]:
-                raise ValueError(f"{out_dir} already holds a run with a different {k!r} ({old.get(k)!r}, now {recipe[k]!r}): "
-                                 "use a new out_dir, or the same settings to resume")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(recipe, indent=1) + "\n")
 
 DEFAULT_POSE_PRIOR = "poseprior"   # the folder of data/pretrained holding the shipped prior
 

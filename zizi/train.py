@@ -13,7 +13,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -26,8 +26,8 @@ from .schedules import NoiseSchedule, canonical_prediction, q_sample, training_t
 
 # %% auto #0
 __all__ = ['SELF_COND_P', 'min_snr_weight', 'diffusion_loss', 'TrainConfig', 'save_model', 'load_model_weights', 'EpochSampler',
-           'is_self_conditioned', 'Trainer', 'plot_history', 'performer_sample_fn', 'train_performers', 'train_minutes',
-           'ship_model']
+           'is_self_conditioned', 'Trainer', 'plot_history', 'performer_sample_fn', 'write_recipe', 'train_performers',
+           'train_minutes', 'ship_model']
 
 # %% ../nbs/06_training.ipynb #6a9ecdec
 def min_snr_weight(snr: torch.Tensor, gamma: float | None, prediction: str) -> torch.Tensor:
@@ -409,6 +409,19 @@ def performer_sample_fn(prediction: str, schedule: NoiseSchedule, size: int, n: 
         return to_uint8(x)
     return fn
 
+def write_recipe(out_dir: str | Path, recipe: dict, compare: Sequence[str] | None = None) -> None:
+    """Write `recipe` to `out_dir/recipe.json` atomically, after refusing to resume a run whose recipe there differs in
+    the keys `compare` (default: all of them; `()` just writes): a resumed run must be the run that was started."""
+    path = Path(out_dir) / "recipe.json"
+    if path.exists():
+        old = json.loads(path.read_text())
+        for k in recipe if compare is None else compare:
+            if old.get(k) != recipe.get(k):
+                raise ValueError(f"{out_dir} already holds a run with a different {k!r} ({old.get(k)!r}, now {recipe.get(k)!r}): "
+                                 "use a new out_dir, or the same recipe to resume")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write_text(path, json.dumps(recipe, indent=2))
+
 def train_performers(out_dir: str | Path, size: int = 32, n_images: int = 20_000, unet=None, data_seed: int = 0,
                      progress: bool = True, until: int | None = None, **train_kw) -> Trainer:
     "Train an unconditional UNet on rendered performers into `out_dir` (resuming from its latest checkpoint)."
@@ -423,11 +436,9 @@ def train_performers(out_dir: str | Path, size: int = 32, n_images: int = 20_000
     sched = NoiseSchedule.from_kind(cfg.schedule, cfg.n_train_steps)
     trainer = Trainer(model, data, cfg, sample_fn=performer_sample_fn(cfg.prediction, sched, size))
     recipe = {"size": size, "n_images": n_images, "data_seed": data_seed, "unet": unet.to_dict(), "train": asdict(cfg)}
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    _atomic_write_text(Path(out_dir) / "recipe.json", json.dumps(recipe, indent=2))
+    write_recipe(out_dir, recipe, compare=())
     trainer.train(progress=progress, until=until)
-    if trainer.step == cfg.max_steps:
-        _atomic_write_text(Path(out_dir) / "final" / "recipe.json", json.dumps(recipe, indent=2))
+    if trainer.step == cfg.max_steps: write_recipe(Path(out_dir) / "final", recipe, compare=())
     return trainer
 
 # %% ../nbs/06_training.ipynb #c432443d
