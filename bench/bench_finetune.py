@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The cost of a fine-tuning step (notebook 09d) for each shipped pose model, with and without prior renders.
+"""The cost of a fine-tuning step (notebook 09f) for each shipped pose model, with and without prior renders.
 
     python bench/bench_finetune.py         # ~3 minutes on 2 CPU cores -> bench/results/finetune.json
 
@@ -16,7 +16,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from _common import machine_info, write_result  # noqa: E402
-from zizi.data import sample_attrs, write_example_folder  # noqa: E402
+from zizi.renderer import sample_attrs
+from zizi.data import write_example_folder  # noqa: E402
 from zizi.finetune import FinetuneConfig, finetune_pose_model  # noqa: E402
 
 

@@ -13,7 +13,6 @@ to other processes sharing the machine) and frames/s = 1 / median wall latency. 
 Benchmarks are not tests: on a shared 2-core CPU the wall-clock numbers move with the load (see loadavg).
 """
 import argparse, os, statistics, sys, time
-from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
@@ -23,7 +22,7 @@ from _common import machine_info, write_result
 from zizi.live import (DEFAULT_GUIDANCE, DEFAULT_STEPS, PRESET_POSES, dance_frames, interpolate_controls,
                        load_pipeline, studio_frame)
 from zizi.pipeline import shipped_pose_models
-from zizi.pose import dance_sequence
+from zizi.choreography import dance_sequence
 
 
 def changes(n: int) -> list:

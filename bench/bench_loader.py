@@ -7,10 +7,9 @@ One epoch of `n` items at `size`x`size`, batch 64, shuffled; the main process us
 Reported: items/s over the epoch (including worker start-up), and for the cached dataset the one-off
 construction time (sampling + batched rendering of every item). Median of `repeats` epochs.
 """
-import statistics, sys, time
+import statistics, time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from _common import machine_info, write_result

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from _common import machine_info, write_result  # noqa: E402
 from zizi.core import autocast_dtype  # noqa: E402
 from zizi.data import PerformerDataset  # noqa: E402
-from zizi.pipeline import PoseModel, PoseModelConfig, pose_batch, pose_recipe  # noqa: E402
+from zizi.pose_model import PoseModel, PoseModelConfig, pose_batch, pose_recipe  # noqa: E402
 from zizi.schedules import NoiseSchedule  # noqa: E402
 from zizi.train import diffusion_loss  # noqa: E402
 

@@ -16,8 +16,8 @@ import numpy as np
 import torch
 
 from _common import machine_info, write_result
-from zizi.data import render_performer, render_performers, sample_attrs
-from zizi.pose import sample_poses
+from zizi.renderer import render_performer, render_performers, sample_attrs
+from zizi.choreography import sample_poses
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,7 +20,7 @@ import torch
 
 def other_attrs(attrs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     "A second attribute set that differs from `attrs` (N, n_attrs) in every attribute, uniformly among the other values."
-    from zizi.data import ATTR_SIZES
+    from zizi.renderer import ATTR_SIZES
     sizes = np.asarray(ATTR_SIZES)
     return (attrs + rng.integers(1, sizes, size=attrs.shape)) % sizes
 
@@ -43,9 +43,11 @@ def main() -> None:
     ap.add_argument("--results", default="nbs/results/attr_commit.json")
     args = ap.parse_args()
     from zizi.core import to_uint8
-    from zizi.data import ATTR_NAMES, PerformerDataset
-    from zizi.pipeline import PosePipeline, pose_denoiser
-    from zizi.quality import load_attribute_judge
+    from zizi.renderer import ATTR_NAMES
+    from zizi.data import PerformerDataset
+    from zizi.pipeline import PosePipeline
+    from zizi.pose_model import pose_denoiser
+    from zizi.judges import load_attribute_judge
     from zizi.sampling import make_timesteps, sample
     from zizi.schedules import NoiseSchedule
     t0 = time.perf_counter()

@@ -24,7 +24,7 @@ def main() -> None:
     ap.add_argument("--p-drop-attrs", type=float, default=0.1)
     ap.add_argument("--results", default="nbs/results/attr_guidance.json")
     args = ap.parse_args()
-    from zizi.pipeline import evaluate_pose_model
+    from zizi.evaluation import evaluate_pose_model
     from zizi.train import train_minutes
     name, train, pipe = train_variant(32, {"p_drop_attrs": args.p_drop_attrs})
     rows = []

@@ -4,7 +4,7 @@ best, and judge the kept images as evaluate_pose_model does.
 
     python scripts/best_of_n.py --size 32 --n 8          # ~2 minutes at 32x32, ~5 at 64x64
 
-The selector is the shipped critic of the size (`zizi.quality.load_critic`: trained on renders, with another recipe
+The selector is the shipped critic of the size (`zizi.quality.load_fid_judge`: trained on renders, with another recipe
 than the judge), scoring the log-likelihood of the attributes asked for; the judge (`load_attribute_judge`) reads the
 kept images, as in every other attribute figure. Also recorded: the same selection made by the judge itself, an
 upper bound on what any selector could get out of these n samples (not a method: it grades its own choice).
@@ -23,10 +23,10 @@ import torch
 def read_attributes(critic, images: np.ndarray, attrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One pass of `critic` over uint8 `images`: the log-likelihood of the asked attributes summed over attributes (N,),
     and whether each attribute is read as asked (N, n_attrs)."""
-    from zizi.pipeline import _resize_uint8
-    from zizi.quality import _uint8_to_signed_nchw
+    from zizi.evaluation import resize_uint8
+    from zizi.core import from_uint8
     with torch.no_grad():
-        logits = critic.split_logits(critic(_uint8_to_signed_nchw(_resize_uint8(images, critic.config.size))))
+        logits = critic.split_logits(critic(from_uint8(resize_uint8(images, critic.config.size))))
     asked = torch.from_numpy(attrs)
     rows = torch.arange(len(images))
     loglik = sum(l.log_softmax(-1)[rows, asked[:, j]] for j, l in enumerate(logits))
@@ -42,14 +42,15 @@ def main() -> None:
     ap.add_argument("--guidance", type=float, default=1.0)
     ap.add_argument("--results", default="nbs/results/best_of_n.json")
     args = ap.parse_args()
-    from zizi.data import ATTRIBUTES, PerformerDataset
+    from zizi.renderer import ATTRIBUTES
+    from zizi.data import PerformerDataset
     from zizi.metrics import pose_pck
     from zizi.pipeline import PosePipeline
-    from zizi.quality import attribute_judge_name, load_attribute_judge, load_critic
+    from zizi.judges import attribute_judge_name, load_attribute_judge, load_fid_judge
     name = f"pose{args.size}"
     pipe = PosePipeline.from_pretrained(name)
     poses, attrs = PerformerDataset(args.conditions, args.size, seed=789).labels()
-    critic, judge = load_critic(args.size), load_attribute_judge(args.size)
+    critic, judge = load_fid_judge(args.size), load_attribute_judge(args.size)
     t0, batch = time.time(), 64
     samples = np.stack([np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch], steps=15, seed=i + 10_000 * k,
                                              guidance=args.guidance) for i in range(0, len(poses), batch)])

@@ -36,7 +36,7 @@ def palette_read(generated: np.ndarray, renders: np.ndarray, attrs: np.ndarray, 
     """Read attribute `name` from uint8 samples without a network: the median sample colour over the pixels the render
     paints in the asked palette colour, matched to the nearest palette entry. Conditions with fewer than `min_pixels`
     such pixels are skipped. Returns accuracy, the number read and the confusion matrix (asked x read)."""
-    from zizi.data import ATTR_NAMES, ATTRIBUTES, PALETTES
+    from zizi.renderer import ATTR_NAMES, ATTRIBUTES, PALETTES
     pal = np.array([PALETTES[name][v] for v in ATTRIBUTES[name]], np.float32)
     k = ATTR_NAMES.index(name)
     confusion = np.zeros((len(pal), len(pal)), int)
@@ -50,8 +50,8 @@ def palette_read(generated: np.ndarray, renders: np.ndarray, attrs: np.ndarray, 
 
 def noise_aware_critic(size: int):
     "The critic of `size` with a fourth input channel: the noise level sqrt(1 - abar) of its input."
-    from zizi.quality import PerformerCritic, critic_config
-    critic = PerformerCritic(critic_config(size))
+    from zizi.judges import AttributeJudge, attribute_judge_config
+    critic = AttributeJudge(attribute_judge_config(size))
     first = critic.stages[0][0]
     critic.stages[0][0] = nn.Conv2d(4, first.out_channels, first.kernel_size, padding=first.padding)
     return critic
@@ -108,7 +108,8 @@ class GuidedPipe:
 
     def __call__(self, poses, attrs, steps: int = 15, seed: int = 0, guidance: float = 1.0) -> np.ndarray:
         from zizi.core import to_uint8
-        from zizi.pipeline import pose_denoiser, prepare_poses
+        from zizi.pose_model import pose_denoiser
+        from zizi.pipeline import prepare_poses
         from zizi.sampling import sample
         model, size = self.pipe.model, self.pipe.config.size
         p, asked = prepare_poses(poses), torch.as_tensor(np.asarray(attrs)).long()
@@ -127,7 +128,7 @@ class GuidedPipe:
 
 def judged(pipe, data_seed: int = 789) -> dict:
     "evaluate_pose_model at guidance 1 with the palette reads added (images dropped)."
-    from zizi.pipeline import evaluate_pose_model
+    from zizi.evaluation import evaluate_pose_model
     r = evaluate_pose_model(pipe, n=128, steps=15, guidance=1.0, data_seed=data_seed, return_images=True)
     r["palette"] = {a: palette_read(r["generated"], r["renders"], r["attrs"], a) for a in COLOUR_ATTRS}
     for k in ("generated", "renders", "poses", "attrs", "attr_class_acc"): r.pop(k)
@@ -143,7 +144,7 @@ def main() -> None:
     ap.add_argument("--results", default="nbs/results/classifier_guidance.json")
     args = ap.parse_args()
     from zizi.pipeline import PosePipeline
-    from zizi.quality import load_critic
+    from zizi.judges import load_fid_judge
     name, t0 = f"pose{args.size}", time.time()
     pipe = PosePipeline.from_pretrained(name, device="cpu")
     def log(msg): print(f"[{time.time() - t0:5.0f} s] {msg}", flush=True)
@@ -152,7 +153,7 @@ def main() -> None:
     out["training_conditions"] = judged(pipe, data_seed=0)
     log(f"held-out {out['heldout']['attr_mean']:.3f}, training conditions {out['training_conditions']['attr_mean']:.3f}")
     rows = [{"kind": "none", "scale": 0.0, **out["heldout"]}]
-    critic = load_critic(args.size).eval().requires_grad_(False)
+    critic = load_fid_judge(args.size).eval().requires_grad_(False)
     for s in map(float, args.x0_scales.split(",")):
         rows.append({"kind": "x0", "scale": s, **judged(GuidedPipe(pipe, critic, "x0", s))})
         log(f"x0 guidance {s}: judge {rows[-1]['attr_mean']:.3f}, palette skin {rows[-1]['palette']['skin_tone']['accuracy']:.3f}")

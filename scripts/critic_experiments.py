@@ -6,10 +6,10 @@ each reads held-out renders (notebook 07b shows the table).
     python scripts/critic_experiments.py --size 32 --out nbs/results/critic_variants.json --save-dir runs/critics \
         --pose-models pose32 pose64
     python scripts/critic_experiments.py --size 32 --out nbs/results/critic_variants.json --save-dir runs/critics \
-        --ship data/pretrained/judge32
+        --ship data/pretrained/judge_attrs32
 
 Variants: the shipped critic (mean pooling, 1,500 steps on 20,000 renders) is evaluated as it is; the others are
-trained with `zizi.quality.train_critic` (mean+max pooling at the shipped budget, then a 3x longer run on 2x the renders). Every variant
+trained with `zizi.quality.train_attribute_judge` (mean+max pooling at the shipped budget, then a 3x longer run on 2x the renders). Every variant
 is scored on the same 1,000 held-out renders, `PerformerDataset(1000, size, seed=456)`. Each finished variant is
 written to the JSON file at once, so an interrupted run keeps what it measured and a rerun skips it.
 
@@ -42,8 +42,10 @@ def main() -> None:
     ap.add_argument("--pose-models", nargs="*", default=[], help="shipped pose models to judge with every variant")
     ap.add_argument("--ship", default=None, metavar="DEST", help="copy the best trained variant here (the attribute judge)")
     args = ap.parse_args()
-    from zizi.data import ATTR_NAMES, PerformerDataset
-    from zizi.quality import attribute_accuracy, critic_config, load_critic, train_critic
+    from zizi.renderer import ATTR_NAMES
+    from zizi.data import PerformerDataset
+    from zizi.metrics import attribute_accuracy
+    from zizi.judges import attribute_judge_config, load_fid_judge, train_attribute_judge
     out = Path(args.out)
     res = json.loads(out.read_text()) if out.exists() else {}
     if res.get("size", args.size) != args.size: raise SystemExit(f"{out} holds size-{res['size']} critics, not size {args.size}")
@@ -56,10 +58,10 @@ def main() -> None:
     for i, (name, spec) in enumerate(VARIANTS.items()):
         if name in runs: print("skip (already measured):", name); continue
         t0 = time.perf_counter()
-        if spec is None: critic, info = load_critic(args.size), {"pool": "mean", "steps": 1500, "n_images": 20_000}
+        if spec is None: critic, info = load_fid_judge(args.size), {"pool": "mean", "steps": 1500, "n_images": 20_000}
         else:
             pool, steps, n = spec
-            critic = train_critic(args.size, n, steps=steps, cfg=dataclasses.replace(critic_config(args.size), pool=pool))
+            critic = train_attribute_judge(args.size, n, steps=steps, cfg=dataclasses.replace(attribute_judge_config(args.size), pool=pool))
             info = {"pool": pool, "steps": steps, "n_images": n}
             if args.save_dir: critic.save_pretrained(variant_dir(args.save_dir, args.size, i))
         acc = attribute_accuracy(critic, images, attrs)
@@ -73,12 +75,12 @@ def main() -> None:
 
 def ship_best(args, res: dict, command: str) -> None:
     "Copy the trained variant with the best held-out mean accuracy from --save-dir to --ship, with a metrics.json."
-    from zizi.quality import PerformerCritic
+    from zizi.judges import AttributeJudge
     if args.save_dir is None: raise SystemExit("--ship needs --save-dir (the folder the trained variants were saved in)")
     trained = [(i, name) for i, name in enumerate(VARIANTS) if VARIANTS[name] is not None and name in res["variants"]]
     if not trained: raise SystemExit(f"no trained variant in {args.out} to ship")
     i, name = max(trained, key=lambda t: res["variants"][t[1]]["mean"])
-    dest = PerformerCritic.from_pretrained(variant_dir(args.save_dir, args.size, i)).save_pretrained(args.ship)
+    dest = AttributeJudge.from_pretrained(variant_dir(args.save_dir, args.size, i)).save_pretrained(args.ship)
     info = {"variant": name, "command": command, "heldout": res["heldout"],
             "heldout_attribute_accuracy": res["variants"][name]["accuracy"]}
     (Path(dest) / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")
@@ -86,19 +88,22 @@ def ship_best(args, res: dict, command: str) -> None:
 
 
 def judge_pose_models(args, res: dict, out: Path) -> None:
-    from zizi.data import ATTR_NAMES
-    from zizi.pipeline import PosePipeline, _resize_uint8, evaluate_pose_model
-    from zizi.quality import PerformerCritic, attribute_accuracy, load_critic
+    from zizi.renderer import ATTR_NAMES
+    from zizi.pipeline import PosePipeline
+    from zizi.evaluation import resize_uint8
+    from zizi.evaluation import evaluate_pose_model
+    from zizi.judges import AttributeJudge, load_fid_judge
+    from zizi.metrics import attribute_accuracy
     if args.save_dir is None: raise SystemExit("--pose-models needs --save-dir (the folder the trained variants were saved in)")
     runs = res["variants"]
-    critics = {name: load_critic(args.size) if VARIANTS[name] is None else
-               PerformerCritic.from_pretrained(variant_dir(args.save_dir, args.size, i))
+    critics = {name: load_fid_judge(args.size) if VARIANTS[name] is None else
+               AttributeJudge.from_pretrained(variant_dir(args.save_dir, args.size, i))
                for i, name in enumerate(VARIANTS) if name in runs}
     for model in args.pose_models:
         ev = evaluate_pose_model(PosePipeline.from_pretrained(model), n=128, guidance=2.0, return_images=True,
                                  critic=next(iter(critics.values())))       # the images; each critic reads them below
         for name, critic in critics.items():
-            acc = {kind: attribute_accuracy(critic, _resize_uint8(ev[kind], args.size), ev["attrs"]) for kind in ("generated", "renders")}
+            acc = {kind: attribute_accuracy(critic, resize_uint8(ev[kind], args.size), ev["attrs"]) for kind in ("generated", "renders")}
             runs[name].setdefault("pose_models", {})[model] = {
                 "size": ev["size"], "pck": round(ev["pck"], 4),
                 **{f"attr_{kind}": dict(zip(ATTR_NAMES, a.round(4).tolist())) for kind, a in acc.items()},

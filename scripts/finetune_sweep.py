@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Fine-tuning pose32 on one performer's frames (notebook 09d): prior preservation x learning rate x frames x steps.
+"""Fine-tuning pose32 on one performer's frames (notebook 09f): prior preservation x learning rate x frames x steps.
 
     python scripts/finetune_sweep.py        # ~30 minutes on 2 CPU cores -> nbs/results/finetune_sweep.json
 
@@ -15,13 +15,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from zizi.data import render_performers, validate_attrs, write_example_folder  # noqa: E402
+from zizi.renderer import render_performers, validate_attrs
+from zizi.data import write_example_folder  # noqa: E402
 from zizi.finetune import FinetuneConfig, compare_to_frames, finetune_pose_model  # noqa: E402
-from zizi.pipeline import PosePipeline, evaluate_pose_model, held_out_conditions  # noqa: E402
-from zizi.quality import load_attribute_judge  # noqa: E402
+from zizi.pipeline import PosePipeline
+from zizi.evaluation import evaluate_pose_model
+from zizi.pose_model import held_out_conditions  # noqa: E402
+from zizi.judges import load_attribute_judge  # noqa: E402
 
 ME = dict(skin_tone="deep", hair_colour="pink", hair_style="afro", outfit_type="gown", outfit_colour="gold",
-          background="violet", accessory="crown")          # notebook 09d's performer
+          background="violet", accessory="crown")          # notebook 09f's performer
 
 
 def score(pipe, truth, poses, judge, me_row) -> dict:

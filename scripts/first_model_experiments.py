@@ -25,12 +25,14 @@ def main() -> None:
     args = ap.parse_args()
     from zizi.core import data_dir, image_grid, save_image
     from zizi.data import PerformerDataset
-    from zizi.quality import compare_recipes, load_critic, performer_fid, sampler_step_table
+    from zizi.first_model import compare_recipes, sampler_step_table
+    from zizi.judges import load_fid_judge
+    from zizi.metrics import performer_fid
     from zizi.schedules import NoiseSchedule
     from zizi.unet import UNet
     t0 = time.perf_counter()
     out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    critic = load_critic(32)
+    critic = load_fid_judge(32)
     reference = PerformerDataset(2000, 32, seed=123).images.numpy()
     held = PerformerDataset(500, 32, seed=456).images.numpy()
     ckpt = data_dir() / "pretrained" / "uncond32"

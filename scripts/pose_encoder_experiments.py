@@ -15,7 +15,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from zizi.pipeline import POSE_ENCODERS, PosePipeline, evaluate_pose_model, pose_recipe, train_pose_model
+from zizi.pose_model import POSE_ENCODERS, pose_recipe, train_pose_model
+from zizi.pipeline import PosePipeline
+from zizi.evaluation import evaluate_pose_model
 
 GUIDANCES = (1.0, 2.0, 4.0)
 

@@ -9,9 +9,9 @@ one). Every version was written by
 `python scripts/train_pose_model.py --size S && python scripts/train_pose_model.py --size S --ship` with the
 `pose_recipe` of its commit; they are judged on the same 128 held-out conditions with 15 DPM-Solver++ steps.
 
-Every row is read by the judge of its size (`zizi.quality.attribute_judge_name`: judge32 at 32×32, judge64 at
-64×64). A version whose metrics.json was read by another judge (the critic, before notebook 07b had a judge; judge32
-for 64×64 models, before judge64) has its weights taken from git and judged again at guidance 2 with
+Every row is read by the judge of its size (`zizi.quality.attribute_judge_name`: judge_attrs32 at 32×32, judge_attrs64 at
+64×64). A version whose metrics.json was read by another judge (the critic, before notebook 07b had a judge; judge_attrs32
+for 64×64 models, before judge_attrs64) has its weights taken from git and judged again at guidance 2 with
 `evaluate_pose_model`; the reading it shipped with stays in the row as `metrics_before`. About 10 CPU-minutes.
 """
 import hashlib
@@ -35,14 +35,15 @@ def _read(commit: str | None, path: str) -> dict: return json.loads(_read_bytes(
 
 def judged_again(commit: str | None, folder: str) -> dict:
     "The version's weights, judged at guidance 2 by `evaluate_pose_model` with the attribute judge."
-    from zizi.pipeline import PosePipeline, evaluate_pose_model
+    from zizi.pipeline import PosePipeline
+    from zizi.evaluation import evaluate_pose_model
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("config.json", "model.safetensors"): (Path(tmp) / name).write_bytes(_read_bytes(commit, f"{folder}/{name}"))
         return {"guidance_2": evaluate_pose_model(PosePipeline.from_pretrained(tmp), n=128, steps=15, guidance=2.0)}
 
 
 def rows_for(size: int) -> list[dict]:
-    from zizi.quality import attribute_judge_name
+    from zizi.judges import attribute_judge_name
     folder = f"data/pretrained/pose{size}"
     rows, last_weights = [], None
     shipped_weights = hashlib.sha256(_read_bytes(None, f"{folder}/model.safetensors")).hexdigest()

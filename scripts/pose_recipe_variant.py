@@ -31,7 +31,8 @@ def parse_overrides(items: list[str], what: str) -> dict:
 
 def train_variant(size: int, model_kw: dict, train_kw: dict | None = None):
     "Train `pose_recipe(size)` with the changes into runs/pose<size>_<changes> (resuming); (name, trainer kwargs, pipeline)."
-    from zizi.pipeline import PosePipeline, pose_recipe, train_pose_model
+    from zizi.pipeline import PosePipeline
+    from zizi.pose_model import pose_recipe, train_pose_model
     train_kw = train_kw or {}
     if not model_kw and not train_kw: raise SystemExit("nothing to vary: give at least one --set or --train")
     cfg, train = pose_recipe(size)
@@ -50,7 +51,7 @@ def main() -> None:
     ap.add_argument("--train", action="append", default=[], metavar="KEY=VALUE", help="a Trainer keyword")
     ap.add_argument("--results", default="nbs/results/pose_recipe_variants.json")
     args = ap.parse_args()
-    from zizi.pipeline import evaluate_pose_model
+    from zizi.evaluation import evaluate_pose_model
     from zizi.train import train_minutes
     model_kw, train_kw = parse_overrides(args.set, "--set"), parse_overrides(args.train, "--train")
     name, train, pipe = train_variant(args.size, model_kw, train_kw)

@@ -18,7 +18,8 @@ def main() -> None:
     ap.add_argument("--model", default="pose32", help="a shipped model name or a folder")
     ap.add_argument("--results", default="nbs/results/pose_sampler_steps.json")
     args = ap.parse_args()
-    from zizi.pipeline import PosePipeline, evaluate_pose_model
+    from zizi.pipeline import PosePipeline
+    from zizi.evaluation import evaluate_pose_model
     pipe = PosePipeline.from_pretrained(args.model)
     rows = []
     for sampler, steps in GRID:

@@ -25,8 +25,11 @@ def main() -> None:
     args = ap.parse_args()
     import numpy as np
     from zizi.core import image_grid, save_image
-    from zizi.data import PALETTES, PerformerDataset
-    from zizi.quality import SilhouetteCheck, evaluate_samples, load_critic, performer_fid
+    from zizi.renderer import PALETTES
+    from zizi.data import PerformerDataset
+    from zizi.metrics import SilhouetteCheck, performer_fid
+    from zizi.first_model import evaluate_samples
+    from zizi.judges import load_fid_judge
     from zizi.schedules import NoiseSchedule
     from zizi.train import ship_model, train_minutes
     from zizi.unet import UNet
@@ -36,7 +39,7 @@ def main() -> None:
     size = recipe["size"]
     model = UNet.from_pretrained(folder).eval()
     sched = NoiseSchedule.from_kind(recipe["train"]["schedule"], recipe["train"]["n_train_steps"])
-    critic, ref = load_critic(size), PerformerDataset(2000, size, seed=123).images.numpy()
+    critic, ref = load_fid_judge(size), PerformerDataset(2000, size, seed=123).images.numpy()
     check = SilhouetteCheck.fit(ref, np.array(list(PALETTES["background"].values())))
     m, imgs = evaluate_samples(model, recipe["train"]["prediction"], sched, size, critic, ref, check, n=args.n, steps=args.steps)
     held = PerformerDataset(500, size, seed=456).images.numpy()[:args.n]

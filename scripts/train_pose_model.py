@@ -9,14 +9,14 @@ The recipes are `zizi.pipeline.pose_recipe(size)`.
 """
 import argparse
 import json
-from pathlib import Path
 
-from zizi.pipeline import pose_recipe, train_pose_model
+from zizi.pose_model import pose_recipe, train_pose_model
 
 
 def ship(size: int, out: str) -> None:
     "Evaluate the finished run (PCK@0.1, attribute accuracy at guidance 1/2/4) and copy it to data/pretrained."
-    from zizi.pipeline import PosePipeline, evaluate_pose_model
+    from zizi.pipeline import PosePipeline
+    from zizi.evaluation import evaluate_pose_model
     from zizi.train import ship_model
     pipe = PosePipeline.from_pretrained(f"{out}/final")
     metrics = {f"guidance_{g:g}": evaluate_pose_model(pipe, n=128, steps=15, guidance=g) for g in (1.0, 2.0, 4.0)}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Train the pose prior of notebook 09c on the poses of the pose models' 20,000 training renders, score it, and ship
+"""Train the pose prior of notebook 09e on the poses of the pose models' 20,000 training renders, score it, and ship
 it to data/pretrained/poseprior (about two minutes on 2 CPU cores).
 
     python scripts/train_pose_prior.py                                  # the shipped run (runs/poseprior)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Score the two-stage model of notebook 09c (pose prior -> pose model) against the unconditional model of notebook
+"""Score the two-stage model of notebook 09e (pose prior -> pose model) against the unconditional model of notebook
 07b, with the controls of the first stage (the renderer's own poses; the Gaussian baseline), into
 nbs/results/two_stage.json (one entry per size; about 3 minutes at 32, 10 at 64).
 
@@ -27,16 +27,18 @@ def main() -> None:
     args = ap.parse_args()
     import numpy as np
     from zizi.core import data_dir
-    from zizi.data import PALETTES, PerformerDataset, sample_attr_array
+    from zizi.renderer import PALETTES
+    from zizi.data import PerformerDataset
     from zizi.metrics import pose_pck
     from zizi.pipeline import PosePipeline
     from zizi.pose_prior import DEFAULT_POSE_PRIOR, GaussianPosePrior, PoseCheck, load_pose_prior, sample_performers
-    from zizi.quality import SilhouetteCheck, load_critic, score_images
+    from zizi.metrics import SilhouetteCheck, score_images
+    from zizi.judges import load_fid_judge
 
     t0, size, n = time.perf_counter(), args.size, args.n
     ref = PerformerDataset(2000, size, seed=123).images.numpy()
     silhouette = SilhouetteCheck.fit(ref, np.array(list(PALETTES["background"].values())))
-    critic = load_critic(size)
+    critic = load_fid_judge(size)
     train_poses = PerformerDataset(20_000, 32, seed=0, cache=False).labels()[0]
     pose_check = PoseCheck.fit(train_poses)
     pipe = PosePipeline.from_pretrained(POSE_MODEL[size])

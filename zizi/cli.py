@@ -15,17 +15,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gif, save_image, to_uint8
+from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gif, save_image
 
 # %% auto #0
-__all__ = ['performer_grid', 'pose_to_performer_strip', 'dance_frames', 'noise_strip', 'schedule_figure', 'demo',
+__all__ = ['performer_grid', 'pose_to_performer_strip', 'rendered_dance', 'noise_strip', 'schedule_figure', 'demo',
            'load_pose_files', 'parse_attrs', 'generate', 'performers', 'info', 'main']
 
 # %% ../nbs/90_cli.ipynb #22484fbc
 def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
     "A grid of `n` procedural performers in random poses and costumes."
-    from zizi.data import render_performers, sample_attrs
-    from zizi.pose import sample_pose
+    from zizi.renderer import render_performers, sample_attrs
+    from zizi.choreography import sample_pose
     rng = np.random.default_rng(seed)
     poses = np.stack([sample_pose(rng) for _ in range(n)])
     attrs = [sample_attrs(rng) for _ in range(n)]
@@ -33,18 +33,19 @@ def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
 
 def pose_to_performer_strip(n: int = 6, size: int = 96, seed: int = 1) -> np.ndarray:
     "Pairs of (skeleton, performer) images: the conditioning signal and the picture it should produce."
-    from zizi.data import render_performers, sample_attrs
-    from zizi.pose import render_skeleton, sample_pose
+    from zizi.renderer import render_performers, sample_attrs
+    from zizi.pose_drawing import render_skeleton
+    from zizi.choreography import sample_pose
     rng = np.random.default_rng(seed)
     poses = np.stack([sample_pose(rng) for _ in range(n)])
     people = render_performers(poses, [sample_attrs(rng) for _ in range(n)], size)
     pairs = [im for p, person in zip(poses, people) for im in (render_skeleton(p, size), person)]
     return image_grid(pairs, ncols=2 * min(n, 3))
 
-def dance_frames(n_frames: int = 48, size: int = 96, seed: int = 0) -> np.ndarray:
+def rendered_dance(n_frames: int = 48, size: int = 96, seed: int = 0) -> np.ndarray:
     "A seeded, looping dance rendered as performer frames (T,H,W,3)."
-    from zizi.data import render_performers, sample_attrs
-    from zizi.pose import dance_sequence
+    from zizi.renderer import render_performers, sample_attrs
+    from zizi.choreography import dance_sequence
     poses = dance_sequence(n_frames, seed=seed)
     attrs = sample_attrs(np.random.default_rng(seed))
     return render_performers(poses, [attrs] * len(poses), size)
@@ -52,9 +53,9 @@ def dance_frames(n_frames: int = 48, size: int = 96, seed: int = 0) -> np.ndarra
 # %% ../nbs/90_cli.ipynb #8e227261
 def noise_strip(kinds: tuple[str, ...] = ("linear", "cosine"), n_cols: int = 8, size: int = 64, seed: int = 0) -> np.ndarray:
     "Rows = schedules, columns = evenly spaced timesteps: one performer noised by the forward process."
-    from zizi.data import render_performer, sample_attrs
+    from zizi.renderer import render_performer, sample_attrs
     from zizi.norm import uint8_to_signed
-    from zizi.pose import sample_pose
+    from zizi.choreography import sample_pose
     from zizi.schedules import NoiseSchedule, noised_images
     rng = np.random.default_rng(seed)
     x0 = uint8_to_signed(torch.from_numpy(render_performer(sample_pose(rng), sample_attrs(rng), size))).permute(2, 0, 1)
@@ -83,7 +84,7 @@ def demo(out: str | Path = "zizi-demo", quick: bool = False, seed: int = 0) -> d
     files["noise_strip"] = save_image(noise_strip(n_cols=4 if quick else 8, seed=seed), out / "noise_strip.png")
     fig = schedule_figure(path=out / "schedules.png"); plt.close(fig)
     files["schedules"] = out / "schedules.png"
-    files["dance"] = save_gif(dance_frames(12 if quick else 48, 96, seed), out / "dance.gif", fps=12)
+    files["dance"] = save_gif(rendered_dance(12 if quick else 48, 96, seed), out / "dance.gif", fps=12)
     manifest = {"files": {k: Path(v).name for k, v in files.items()}, "seed": seed, "quick": quick,
                 "seconds": round(time.perf_counter() - t0, 2)}
     (out / "demo.json").write_text(json.dumps(manifest, indent=2))
@@ -119,7 +120,7 @@ def generate(paths: list[str | Path], out: str | Path, model: str | None = None,
              steps: int = 15, seed: int = 0, guidance: float = 2.0, scale: int = 4, fps: float = 12,
              width: float | None = None, height: float | None = None, no_attrs: bool = False) -> list[Path]:
     """Poses from files -> images by a `PosePipeline`, saved as PNGs in the folder `out` or as one GIF `out.gif`.
-    Unset attributes are drawn from `seed`; `no_attrs` draws with none (a model fine-tuned on your frames, notebook 09d)."""
+    Unset attributes are drawn from `seed`; `no_attrs` draws with none (a model fine-tuned on your frames, notebook 09f)."""
     from zizi.live import dance_frames, upscale
     from zizi.pipeline import PosePipeline
     poses = load_pose_files(paths, width, height)
@@ -136,7 +137,7 @@ def generate(paths: list[str | Path], out: str | Path, model: str | None = None,
 def performers(out: str | Path, n: int = 16, model: str | None = None, prior: str | Path | None = None, steps: int = 15,
                seed: int = 0, guidance: float = 1.0, scale: int = 4) -> dict[str, Path]:
     "`n` performers from nothing (`zizi.pose_prior.sample_performers`) -> `out/performers.png`, `poses.npy`, `attrs.json`."
-    from zizi.data import attrs_to_names
+    from zizi.renderer import attrs_to_names
     from zizi.live import upscale
     from zizi.pipeline import PosePipeline
     from zizi.pose_prior import load_pose_prior, sample_performers
@@ -205,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--width", type=float, default=None, help="image width of pixel-coordinate OpenPose files")
     g.add_argument("--height", type=float, default=None, help="image height of pixel-coordinate OpenPose files")
     g.add_argument("--no-attrs", action="store_true", help="draw without attributes (a model fine-tuned on your frames: zizi finetune)")
-    f = sub.add_parser("performers", help="performers from nothing: poses from the pose prior (notebook 09c), images by a pose model")
+    f = sub.add_parser("performers", help="performers from nothing: poses from the pose prior (notebook 09e), images by a pose model")
     f.add_argument("--out", required=True, help="folder for performers.png (a grid), poses.npy and attrs.json")
     f.add_argument("-n", "--n", type=int, default=16, help="how many performers")
     f.add_argument("--model", default=None, help="a shipped pose model name (pose32) or a folder (default: the pipeline's default)")
@@ -214,7 +215,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--seed", type=int, default=0)
     f.add_argument("--guidance", type=float, default=1.0)
     f.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the grid")
-    ft = sub.add_parser("finetune", help="fine-tune a pose model on your frames + pose files (notebook 09d; resumes if --out has a checkpoint)")
+    ft = sub.add_parser("finetune", help="fine-tune a pose model on your frames + pose files (notebook 09f; resumes if --out has a checkpoint)")
     ft.add_argument("frames", help="a folder of images with OpenPose <stem>_keypoints.json files or one COCO person_keypoints.json")
     ft.add_argument("--out", required=True, help="run folder: checkpoints/, samples/, final/ (what --model of zizi generate takes)")
     ft.add_argument("--base", default=None, help="the pose model to start from: a shipped name (pose32) or a folder (default: the pipeline's default)")
@@ -237,10 +238,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 def _train_critic(args) -> None:
-    from zizi.data import ATTRIBUTES, PerformerDataset
-    from zizi.quality import attribute_accuracy, critic_config, train_critic
-    cfg = dataclasses.replace(critic_config(args.size), pool=args.pool)
-    critic = train_critic(args.size, args.n_images, steps=args.steps, seed=args.seed, cfg=cfg)
+    from zizi.renderer import ATTRIBUTES
+    from zizi.data import PerformerDataset
+    from zizi.metrics import attribute_accuracy
+    from zizi.judges import attribute_judge_config, train_attribute_judge
+    cfg = dataclasses.replace(attribute_judge_config(args.size), pool=args.pool)
+    critic = train_attribute_judge(args.size, args.n_images, steps=args.steps, seed=args.seed, cfg=cfg)
     held = PerformerDataset(500, args.size, seed=args.seed + 456)
     acc = attribute_accuracy(critic, held.images.numpy(), held.labels()[1])
     out = critic.save_pretrained(args.out)

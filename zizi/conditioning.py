@@ -12,11 +12,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import ATTR_NAMES, ATTR_SIZES, ATTRIBUTES, ONEHOT_DIM, encode_attrs, validate_attrs
-from .pose import COCO17_NAMES, render_heatmaps, render_skeletons, validate_poses
+from .core import ConfigMixin
+from .renderer import ATTR_NAMES, ATTR_SIZES, ATTRIBUTES, ONEHOT_DIM, encode_attrs, validate_attrs
+from .pose import COCO17_NAMES, validate_poses
+from .pose_drawing import render_heatmaps, render_skeletons
 
 # %% auto #0
-__all__ = ['ATTR_OFFSETS', 'POSE_SPATIAL_CHANNELS', 'attrs_to_onehot', 'AttributeEncoderConfig', 'Projection',
+__all__ = ['ATTR_OFFSETS', 'POSE_SPATIAL_CHANNELS', 'attrs_to_onehot', 'attrs_to_codes', 'AttributeEncoderConfig', 'Projection',
            'condition_dropout', 'check_drop', 'AttributeEncoder', 'fourier_features', 'check_poses',
            'KeypointEncoderConfig', 'KeypointEncoder', 'visibility_mask', 'pose_spatial']
 
@@ -72,19 +74,31 @@ def attrs_to_onehot(attrs) -> torch.Tensor:
     offsets = torch.tensor(ATTR_OFFSETS, device=idx.device)
     return torch.zeros(len(idx), ONEHOT_DIM, device=idx.device).scatter_(1, idx + offsets, 1.0)
 
+def attrs_to_codes(attrs) -> torch.Tensor:
+    """Attributes -> their *integer* codes, scaled to [0, 1]: float32 (B, 7), `index / (n_values - 1)` per attribute.
+    The encoding the design documents' blog started from (section 8 measures it against the one-hot)."""
+    onehot = attrs_to_onehot(attrs).float()
+    pos = torch.cat([torch.arange(s, dtype=torch.float32) / max(s - 1, 1) for s in ATTR_SIZES]).to(onehot.device)
+    return torch.stack([(onehot[:, o:o + s] * pos[o:o + s]).sum(1) for o, s in zip(ATTR_OFFSETS, ATTR_SIZES)], 1)
+
 # %% ../nbs/08_conditioning.ipynb #ad62e158
 @dataclass
-class AttributeEncoderConfig:
+class AttributeEncoderConfig(ConfigMixin):
     "Shape of an `AttributeEncoder` (Tau)."
     cond_dim: int = 64              # width of each token (UNetConfig.cond_dim)
     n_proj: int = 2                 # residual projections after the embedding ("number of projections" of Tau)
     per_attribute: bool = True      # one token per attribute (7), or one token for the whole one-hot (1)
     hidden_mult: int = 2            # width of each projection's hidden layer, in multiples of cond_dim
+    input: str = "onehot"           # "onehot", or "integer": each attribute's scaled index (`attrs_to_codes`) times a vector
 
     def __post_init__(self):
         for name in ("cond_dim", "hidden_mult"):
             if getattr(self, name) < 1: raise ValueError(f"AttributeEncoderConfig.{name} must be >= 1, got {getattr(self, name)}")
         if self.n_proj < 0: raise ValueError(f"AttributeEncoderConfig.n_proj must be >= 0, got {self.n_proj}")
+        if self.input not in ("onehot", "integer"):
+            raise ValueError(f"AttributeEncoderConfig.input must be 'onehot' or 'integer', got {self.input!r}")
+        if self.input == "integer" and not self.per_attribute:
+            raise ValueError("AttributeEncoderConfig.input='integer' needs per_attribute=True (one code, one token)")
 
     @property
     def n_tokens(self) -> int: return len(ATTR_NAMES) if self.per_attribute else 1
@@ -128,7 +142,8 @@ class AttributeEncoder(nn.Module):
         if config is not None and kwargs: raise ValueError("pass either an AttributeEncoderConfig or keyword fields, not both")
         cfg = self.config = config if config is not None else AttributeEncoderConfig(**kwargs)
         d, n = cfg.cond_dim, cfg.n_tokens
-        self.weight = nn.Parameter(torch.randn(ONEHOT_DIM, d) / np.sqrt(len(ATTR_NAMES)))   # one row per attribute value
+        if cfg.input == "integer": self.code_weight = nn.Parameter(torch.randn(n, d))   # one vector per attribute, times its code
+        else: self.weight = nn.Parameter(torch.randn(ONEHOT_DIM, d) / np.sqrt(len(ATTR_NAMES)))   # one row per attribute value
         self.bias = nn.Parameter(torch.zeros(n, d))
         block = torch.zeros(n, ONEHOT_DIM)                            # which one-hot columns feed which token
         for k, (o, s) in enumerate(zip(ATTR_OFFSETS, ATTR_SIZES)): block[k if cfg.per_attribute else 0, o:o + s] = 1
@@ -141,12 +156,14 @@ class AttributeEncoder(nn.Module):
     def n_tokens(self) -> int: return self.config.n_tokens
 
     def embed(self, onehot: torch.Tensor) -> torch.Tensor:
-        "First projection: token k = (slice k of the one-hot) @ (its weight rows) + bias_k -> (B, n_tokens, cond_dim)."
+        """First projection: token k = (slice k of the one-hot) @ (its weight rows) + bias_k -> (B, n_tokens, cond_dim);
+        with integer input, token k = code_k * code_weight_k + bias_k."""
+        if self.config.input == "integer": return attrs_to_codes(onehot)[..., None] * self.code_weight + self.bias
         return torch.einsum("bj,kj,jd->bkd", onehot, self.block, self.weight) + self.bias
 
     def forward(self, attrs, drop: torch.Tensor | None = None) -> torch.Tensor:
         "Tokens (B, n_tokens, cond_dim); samples where the bool mask `drop` (B,) is True get the null sequence."
-        onehot = attrs_to_onehot(attrs).to(self.weight.device, self.weight.dtype)
+        onehot = attrs_to_onehot(attrs).to(self.bias.device, self.bias.dtype)
         drop = check_drop(drop, len(onehot), onehot.device)
         return _apply_null(self.norm(self.proj(self.embed(onehot))), self.null, drop)
 
@@ -177,7 +194,7 @@ def check_poses(poses, max_abs_coord: float = 2.0) -> torch.Tensor:
     return t
 
 @dataclass
-class KeypointEncoderConfig:
+class KeypointEncoderConfig(ConfigMixin):
     "Shape of a `KeypointEncoder`."
     cond_dim: int = 64              # width of each token (UNetConfig.cond_dim)
     n_freqs: int = 6                # Fourier frequencies per coordinate (finest period 2**-(n_freqs-1) of the image)

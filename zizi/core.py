@@ -5,19 +5,26 @@
 # %% ../nbs/00_core.ipynb #bf20e224
 from __future__ import annotations
 
+import dataclasses
 import functools
+import importlib
+import json
 import os
 import random
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['get_device', 'cpu_has_fast_bf16', 'autocast_dtype', 'mixed_precision_for', 'seed_everything', 'to_uint8',
-           'image_grid', 'show_images', 'save_image', 'save_gif', 'repo_root', 'data_dir', 'save_weights_folder',
-           'load_weights_folder', 'WeightsFolderMixin', 'count_parameters', 'memory_anatomy', 'format_anatomy']
+__all__ = ['get_device', 'cpu_has_fast_bf16', 'autocast_dtype', 'mixed_precision_for', 'use_one_thread_under_nbdev_test',
+           'seed_everything', 'quantize', 'dequantize', 'to_uint8', 'from_uint8', 'image_grid', 'show_images',
+           'save_image', 'save_gif', 'repo_root', 'data_dir', 'shipped_models', 'pretrained_path', 'moved_names',
+           'ConfigMixin', 'atomic_folder', 'write_safetensors', 'save_weights_folder', 'load_weights_folder',
+           'WeightsFolderMixin', 'count_parameters', 'memory_anatomy', 'format_anatomy']
 
 # %% ../nbs/00_core.ipynb #382f11c2
 def _mps_available() -> bool:
@@ -66,6 +73,14 @@ def mixed_precision_for(device: str | torch.device | None = None) -> str:
     dt = autocast_dtype(device)
     return {torch.bfloat16: "bf16", torch.float16: "fp16", None: "no"}[dt]
 
+# %% ../nbs/00_core.ipynb #7fb64c8a
+def use_one_thread_under_nbdev_test() -> int:
+    "Under `nbdev_test` (IN_TEST set, one notebook per core) use one torch thread unless OMP_NUM_THREADS says otherwise; returns the thread count."
+    if os.environ.get("IN_TEST") and "OMP_NUM_THREADS" not in os.environ: torch.set_num_threads(1)
+    return torch.get_num_threads()
+
+use_one_thread_under_nbdev_test()
+
 # %% ../nbs/00_core.ipynb #be4e4c23
 def seed_everything(seed: int) -> None:
     "Seed Python's `random`, NumPy's global RNG and torch (all devices)."
@@ -74,13 +89,44 @@ def seed_everything(seed: int) -> None:
     random.seed(int(seed)); np.random.seed(int(seed) % 2**32); torch.manual_seed(int(seed))
 
 # %% ../nbs/00_core.ipynb #e1075aed
+def _is_tensor(x) -> bool: return isinstance(x, torch.Tensor)
+
+def quantize(x: torch.Tensor | np.ndarray, value_range: tuple[float, float] = (-1.0, 1.0)) -> torch.Tensor | np.ndarray:
+    "Floats in `value_range` -> uint8 0..255, same type and layout: `floor(255·(x - lo)/(hi - lo) + 0.5)`, clamped; NaN is an error."
+    lo, hi = value_range
+    if _is_tensor(x):
+        y = x.detach().float()
+        if torch.isnan(y).any(): raise ValueError(f"cannot convert to uint8: {int(torch.isnan(y).sum())} NaN values")
+        return ((y - lo) / (hi - lo)).mul(255).add(0.5).clamp(0, 255).to(torch.uint8)
+    y = np.asarray(x, dtype=np.float32)
+    if np.isnan(y).any(): raise ValueError(f"cannot convert to uint8: {int(np.isnan(y).sum())} NaN values")
+    return np.clip(np.floor((y - lo) / (hi - lo) * 255 + 0.5), 0, 255).astype(np.uint8)
+
+def dequantize(x: torch.Tensor | np.ndarray, value_range: tuple[float, float] = (-1.0, 1.0)) -> torch.Tensor | np.ndarray:
+    "uint8 0..255 -> float32 in `value_range`, same type and layout (`x / 127.5 - 1` for [-1, 1])."
+    lo, hi = value_range
+    y = x.to(torch.float32) if _is_tensor(x) else np.asarray(x).astype(np.float32)
+    return y / (255 / (hi - lo)) + lo
+
 def to_uint8(x: torch.Tensor | np.ndarray, value_range: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
     "Float images (N,C,H,W) or (C,H,W) in `value_range` -> uint8 (N,H,W,C) or (H,W,C)."
     t = torch.as_tensor(x).detach().to("cpu", torch.float32)
     if t.ndim not in (3, 4): raise ValueError(f"to_uint8 expects (C,H,W) or (N,C,H,W), got shape {tuple(t.shape)}")
-    lo, hi = value_range
-    t = ((t - lo) / (hi - lo)).mul(255).add(0.5).clamp(0, 255).to(torch.uint8)
-    return t.movedim(-3, -1).numpy()
+    return quantize(t, value_range).movedim(-3, -1).numpy()
+
+def from_uint8(images, value_range: tuple[float, float] = (-1.0, 1.0), device: str | torch.device | None = None) -> torch.Tensor:
+    "uint8 images (N, H, W, 3), array or tensor -> float32 (N, 3, H, W) in `value_range`; ValueError naming the problem."
+    if not isinstance(images, (torch.Tensor, np.ndarray)):
+        raise ValueError(f"images: expected a uint8 array or tensor of shape (N, H, W, 3), got a {type(images).__name__}")
+    arr = images.detach().cpu() if _is_tensor(images) else images
+    if arr.ndim != 4 or arr.shape[-1] != 3:
+        hint = " (one image? add a batch axis: images[None])" if arr.ndim == 3 and arr.shape[-1] == 3 else \
+               " (channels first? use images.permute(0, 2, 3, 1))" if arr.ndim == 4 and arr.shape[1] == 3 else ""
+        raise ValueError(f"images: expected shape (N, H, W, 3) (RGB, channels last), got {tuple(arr.shape)}{hint}")
+    if arr.dtype not in (torch.uint8, np.uint8):
+        raise ValueError(f"images: expected dtype uint8 (0..255), got {arr.dtype}; convert [-1, 1] floats with zizi.core.to_uint8")
+    t = arr if _is_tensor(arr) else torch.from_numpy(np.ascontiguousarray(arr))
+    return dequantize(t.to(device) if device is not None else t, value_range).permute(0, 3, 1, 2)
 
 # %% ../nbs/00_core.ipynb #19219991
 def _as_uint8_batch(images) -> np.ndarray:
@@ -160,25 +206,100 @@ def data_dir() -> Path:
                                 "or point $ZIZI_DATA at a copy of the repository's data/ folder.")
     return root / "data"
 
+def shipped_models(kind: str | None = None) -> list[str]:
+    "Names of the model folders shipped in `data_dir()/pretrained` (those whose config.json names the class `kind`, if given)."
+    root = data_dir() / "pretrained"
+    if not root.is_dir(): return []
+    return [d.name for d in sorted(root.iterdir()) if (d / "config.json").is_file()
+            and (kind is None or json.loads((d / "config.json").read_text()).get("_class") == kind)]
+
+def pretrained_path(name_or_path: str | Path) -> Path:
+    "A folder as given, or a shipped model's folder by name (`pose64`, `vae128`, ...); FileNotFoundError naming the shipped ones."
+    path = Path(name_or_path)
+    if path.exists(): return path
+    if len(path.parts) == 1 and (data_dir() / "pretrained" / path).is_dir(): return data_dir() / "pretrained" / path
+    raise FileNotFoundError(f"no model {str(name_or_path)!r}: not a folder, and not one of the shipped models "
+                            f"{shipped_models()} in {data_dir() / 'pretrained'}")
+
+# %% ../nbs/00_core.ipynb #f287b1ce
+def moved_names(module: str, moves: dict[str, str | tuple[str, str]]):
+    """A module `__getattr__` for names that moved: `{old_name: new_module}` or `{old_name: (new_module, new_name)}`."""
+    def __getattr__(name: str):
+        if name not in moves: raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        target, new = moves[name] if isinstance(moves[name], tuple) else (moves[name], name)
+        return getattr(importlib.import_module(target), new)
+    return __getattr__
+
+# %% ../nbs/00_core.ipynb #6f8f1ff2
+def _plain(v):
+    "A JSON-ready copy: configs -> dicts, tuples -> lists (recursively)."
+    if isinstance(v, ConfigMixin): return v.to_dict()
+    if isinstance(v, (tuple, list)): return [_plain(x) for x in v]
+    if isinstance(v, dict): return {k: _plain(x) for k, x in v.items()}
+    return v
+
+def _wants_tuple(f: dataclasses.Field) -> bool:
+    return isinstance(f.default, tuple) or str(f.type).startswith("tuple")
+
+class ConfigMixin:
+    """`to_dict` / `from_dict` / `with_changes` for a dataclass config. Tuples are saved as lists and come back as
+    tuples; nested configs are saved as dicts; keys starting with `_` are ignored; unknown keys are an error."""
+    def to_dict(self) -> dict:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict):
+        if not isinstance(d, dict): raise ValueError(f"{cls.__name__}.from_dict expects a dict, got {type(d).__name__}")
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(k for k in d if k not in known and not str(k).startswith("_"))
+        if unknown: raise ValueError(f"unknown {cls.__name__} fields {unknown}; known fields: {sorted(known)}")
+        return cls(**{k: tuple(v) if isinstance(v, list) and _wants_tuple(known[k]) else v
+                      for k, v in d.items() if k in known})
+
+    def with_changes(self, changes: dict | None = None, **kwargs):
+        """A validated copy with `changes` applied: `{field: value}`, or `{"field.key": value}` for one entry of a
+        dict (or nested config) field."""
+        d = self.to_dict()
+        for key, value in {**(changes or {}), **kwargs}.items():
+            head, _, sub = key.partition(".")
+            if head not in d: raise ValueError(f"unknown {type(self).__name__} field {head!r} in {key!r}; known fields: {sorted(d)}")
+            if sub and not isinstance(d[head], dict): raise ValueError(f"{key!r}: {type(self).__name__}.{head} is not a dict field")
+            d[head] = {**d[head], sub: value} if sub else value
+        return type(self).from_dict(d)
+
 # %% ../nbs/00_core.ipynb #3232db13
-def save_weights_folder(path: str | Path, state_dict: dict, config: dict, cls_name: str) -> Path:
-    "Write `config.json` (+ `_class`) and `model.safetensors` into the folder `path`, atomically."
-    import json, shutil
-    from safetensors.torch import save_file
+@contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """Write the folder `path` atomically: yields an empty temporary folder beside it, which replaces `path` (if any)
+    only when the block finishes without an exception; otherwise it is removed and `path` is left as it was."""
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp, old = path.with_name(f".{path.name}.tmp-{os.getpid()}"), path.with_name(f".{path.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
-    (tmp / "config.json").write_text(json.dumps({"_class": cls_name, **config}, indent=2) + "\n")
-    save_file({k: v.detach().contiguous().cpu() for k, v in state_dict.items()}, str(tmp / "model.safetensors"))
+    try: yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise
     if path.exists():                                   # os.replace cannot overwrite a non-empty folder
         shutil.rmtree(old, ignore_errors=True); os.replace(path, old)
     os.replace(tmp, path)
     shutil.rmtree(old, ignore_errors=True)
-    return path
 
-def load_weights_folder(path: str | Path, cls_name: str) -> tuple[dict, dict]:
-    "Read a `save_weights_folder` folder: (config without `_class`, float32 state dict); clear errors otherwise."
-    import json
+def write_safetensors(path: str | Path, state_dict: dict, half: bool = False) -> Path:
+    "Write tensors to a `.safetensors` file (contiguous, on the CPU; floating-point ones as fp16 with `half=True`)."
+    from safetensors.torch import save_file
+    save_file({k: (v.half() if half and v.is_floating_point() else v).detach().contiguous().cpu()
+               for k, v in state_dict.items()}, str(path))
+    return Path(path)
+
+def save_weights_folder(path: str | Path, state_dict: dict, config: dict, cls_name: str, half: bool = False) -> Path:
+    "Write `config.json` (+ `_class`) and `model.safetensors` (fp16 with `half=True`) into the folder `path`, atomically."
+    with atomic_folder(path) as tmp:
+        (tmp / "config.json").write_text(json.dumps({"_class": cls_name, **config}, indent=2) + "\n")
+        write_safetensors(tmp / "model.safetensors", state_dict, half)
+    return Path(path)
+
+def load_weights_folder(path: str | Path, cls_name: str, aliases: Sequence[str] = ()) -> tuple[dict, dict]:
+    """Read a `save_weights_folder` folder: (config without `_class`, float32 state dict); clear errors otherwise.
+    `aliases` are former names of the class that are accepted too."""
     from safetensors.torch import load_file
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"{path} is not a folder: expected a folder written by {cls_name}.save_pretrained")
@@ -187,20 +308,21 @@ def load_weights_folder(path: str | Path, cls_name: str) -> tuple[dict, dict]:
     try: config = json.loads((path / "config.json").read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{path / 'config.json'} is not valid JSON: {e}") from e
     found = config.pop("_class", cls_name)
-    if found != cls_name: raise ValueError(f"{path} holds a {found} checkpoint, not a {cls_name}: load it with {found}.from_pretrained")
+    if found != cls_name and found not in aliases:
+        raise ValueError(f"{path} holds a {found} checkpoint, not a {cls_name}: load it with {found}.from_pretrained")
     state = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(path / "model.safetensors")).items()}
     return config, state
 
 class WeightsFolderMixin:
-    """`save_pretrained` / `from_pretrained` for a module whose `config` is a `config_class` dataclass with
-    `to_dict` / `from_dict`: a weights folder, loaded in eval mode. Subclasses may override `_fit_state` to adapt
-    saved weights to a changed config (the UNet grows its input conv this way)."""
+    """`save_pretrained` / `from_pretrained` for a module whose `config` is a `config_class` (a `ConfigMixin`
+    dataclass): a weights folder, loaded in eval mode. Subclasses may override `_fit_state` to adapt saved weights to
+    a changed config (the UNet grows its input conv this way), and list former class names in `_aliases`."""
     config_class: type
+    _aliases: tuple[str, ...] = ()
 
     def save_pretrained(self, path: str | Path, half: bool = False) -> Path:
         "Write `config.json` + `model.safetensors` (fp16 weights with `half=True`) into the folder `path`, atomically."
-        sd = {k: v.half() if half and v.is_floating_point() else v for k, v in self.state_dict().items()}
-        return save_weights_folder(path, sd, self.config.to_dict(), type(self).__name__)
+        return save_weights_folder(path, self.state_dict(), self.config.to_dict(), type(self).__name__, half)
 
     @classmethod
     def _fit_state(cls, state: dict, config) -> None:
@@ -209,7 +331,7 @@ class WeightsFolderMixin:
     @classmethod
     def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None, **overrides):
         "Load a `save_pretrained` folder (weights upcast to float32) in eval mode; `overrides` replace config fields."
-        config, state = load_weights_folder(path, cls.__name__)
+        config, state = load_weights_folder(path, cls.__name__, cls._aliases)
         cfg = cls.config_class.from_dict({**config, **overrides})
         model = cls(cfg)
         cls._fit_state(state, cfg)

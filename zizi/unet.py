@@ -6,18 +6,17 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
-from pathlib import Path
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import WeightsFolderMixin
+from .core import ConfigMixin, WeightsFolderMixin
 
 # %% auto #0
 __all__ = ['timestep_embedding', 'TimeEmbedding', 'ResBlock', 'SelfAttention', 'CrossAttention', 'GlobalEmbedding',
-           'AttentionBlock', 'UNetConfig', 'Downsample', 'Upsample', 'UNet', 'feature_map_shapes']
+           'AttentionBlock', 'UNetConfig', 'tiny_unet_config', 'Downsample', 'Upsample', 'UNet', 'feature_map_shapes']
 
 # %% ../nbs/05_unet.ipynb #419fd499
 def timestep_embedding(t: torch.Tensor, dim: int, flip_sin_to_cos: bool = True, freq_shift: float = 0.0,
@@ -141,7 +140,7 @@ class AttentionBlock(nn.Module):
 
 # %% ../nbs/05_unet.ipynb #03aad5db
 @dataclass
-class UNetConfig:
+class UNetConfig(ConfigMixin):
     "Everything that defines a `UNet` (saved as config.json next to the weights)."
     in_channels: int = 3
     out_channels: int = 3
@@ -221,15 +220,11 @@ class UNetConfig:
             raise ValueError(f"width {width} is not divisible by num_heads={self.num_heads}")
         return self.num_heads
 
-    def to_dict(self) -> dict:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> UNetConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known - {"_class"})
-        if unknown: raise ValueError(f"unknown UNetConfig fields {unknown}; known fields: {sorted(known)}")
-        return cls(**{k: v for k, v in d.items() if k in known})
+# %% ../nbs/05_unet.ipynb #600d8d96
+def tiny_unet_config(**changes) -> UNetConfig:
+    "The course's test-sized UNet (levels of 8 and 16 channels, 2 heads, attention at the lowest level), with `changes`."
+    base = dict(base_channels=8, channel_mults=(1, 2), attention_levels=(-1,), num_heads=2, norm_groups=4, ff_mult=2)
+    return UNetConfig(**{**base, **changes})
 
 # %% ../nbs/05_unet.ipynb #33b9c73f
 class Downsample(nn.Module):
