@@ -70,7 +70,7 @@ def main() -> None:
                              "ms_p50": round(p50, 2), "ms_p90": round(p90, 2), "x_zizi": round(p50 / base, 2)})
                 print(rows[-1], flush=True)
     write_result("vae", {"command": "python bench/bench_vae.py", "machine": machine_info(), "latent_shape": [1, 4, 32, 32],
-                         "autocast_default": str(autocast_dtype("cpu")), "rows": rows})
+                         "autocast_default": str(autocast_dtype("cpu")), "results": rows})
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ the loss terms (L1 only; + edges; + pose-judge features; + a PatchGAN), the down
 Every model is judged by `zizi.vae.evaluate_vae` (256 held-out 128×128 renders) and its decoder timed at batch 1.
 """
 import argparse
+import fcntl
 import json
 import subprocess
 import sys
@@ -40,6 +41,25 @@ def decode_ms(vae, repeats: int = 30) -> float:
     return 1e3 * sorted(times)[len(times) // 2]
 
 
+def slug(name: str) -> str:
+    "A file-name form of a variant's name: 'L1 + edges' -> 'L1_and_edges'."
+    return name.replace(" + ", "_and_").replace(" ", "_")
+
+
+def record_variant(name: str, row: dict) -> None:
+    "Add one variant's row to nbs/results/vae_experiments.json (locked: variants may run side by side)."
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        res = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"variants": {}}
+        res.update(what="one change at a time to vae_recipe(4), 1,500 steps each; 256 held-out 128×128 renders",
+                   steps=VARIANT_STEPS)
+        res["variants"][name] = row
+        tmp = RESULTS.with_suffix(".tmp")
+        tmp.write_text(json.dumps(res, indent=1) + "\n")
+        tmp.replace(RESULTS)
+
+
 def git_commit() -> str:
     return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
@@ -62,12 +82,20 @@ def main() -> None:
         cfg, loss, train = vae_recipe(factor)
         loss = loss.with_changes(changes)
         train = {**train, "max_steps": VARIANT_STEPS}
-        out = Path(args.out or ROOT / "runs" / "vae_variants" / args.variant.replace(" ", "_").replace("+", "and"))
+        out = Path(args.out or ROOT / "runs" / "vae_variants" / slug(args.variant))
     else:
         cfg, loss, train = vae_recipe(4)
         out = Path(args.out or ROOT / "runs" / "vae128")
     t0 = time.time()
-    trainer = train_vae(out, cfg, loss, **train)
+    try:
+        trainer = train_vae(out, cfg, loss, **train)
+    except FloatingPointError as e:                    # the Trainer stops on a non-finite loss: a result of its own
+        if not args.variant: raise
+        record_variant(args.variant, {"factor": factor, "loss": loss.to_dict(), "diverged": str(e).split(":")[0],
+                                      "command": " ".join(["python", "scripts/train_vae.py", *sys.argv[1:]]),
+                                      "commit": git_commit()})
+        print(args.variant, "diverged:", e)
+        return
     if trainer.step < train["max_steps"]: return
     print(f"trained in {(time.time() - t0) / 60:.1f} min (this call)", flush=True)
     command = " ".join(["python", "scripts/train_vae.py", *sys.argv[1:]])
@@ -75,21 +103,24 @@ def main() -> None:
         vae = VAE.from_pretrained(out)
         m = evaluate_vae(vae, n=256)
         hist = json.loads((out / "final" / "history.json").read_text())
-        res = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"variants": {}}
-        res.update(what="one change at a time to vae_recipe(4), 1,500 steps each; 256 held-out 128×128 renders",
-                   steps=VARIANT_STEPS)
-        res["variants"][args.variant] = {"factor": factor, "loss": loss.to_dict(), "command": command, "commit": git_commit(),
-                                         "train_minutes": train_minutes(out / "final"), "final_loss": hist["loss"][-1],
-                                         "decode_ms": decode_ms(vae), "parameters": vae.num_parameters(), **m}
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(res, indent=1) + "\n")
+        row = {"factor": factor, "loss": loss.to_dict(), "command": command, "commit": git_commit(),
+               "train_minutes": train_minutes(out / "final"), "final_loss": hist["loss"][-1],
+               "decode_ms": decode_ms(vae), "parameters": vae.num_parameters(),
+               "scaling_factor": vae.config.scaling_factor, **m}
+        from zizi.core import image_grid, save_image
+        from zizi.data import PerformerDataset
+        from zizi.vae import reconstruct
+        png = RESULTS.parent / f"vae_variant_{slug(args.variant)}.png"        # four held-out reconstructions, for the notebook
+        save_image(image_grid(reconstruct(vae, PerformerDataset(4, 128, seed=99).images.numpy()), ncols=4), png)
+        record_variant(args.variant, {**row, "png": png.name})
         print(args.variant, {k: m[k] for k in ("psnr", "ssim", "pck", "attr_mean")})
     if args.ship:
         dest = ROOT / "data" / "pretrained" / "vae128"
         tmp = ship_model(out / "final", dest, command="python scripts/train_vae.py")        # fp16, as users get it
         vae = VAE.from_pretrained(tmp)
         m = evaluate_vae(vae, n=256)
-        ship_model(out / "final", dest, metrics={**m, "decode_ms": decode_ms(vae)}, command="python scripts/train_vae.py")
+        ship_model(out / "final", dest, metrics={**m, "decode_ms": decode_ms(vae), "train_minutes": train_minutes(out / "final")},
+                   command="python scripts/train_vae.py")
         print("shipped", dest, {k: m[k] for k in ("psnr", "ssim", "pck", "pck_renders", "attr_mean", "attr_mean_renders")})
 
 
