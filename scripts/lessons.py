@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Three lessons of the design documents, measured at equal compute on the 32×32 pose recipe (short runs, minutes each).
+"""Three lessons practitioners report, measured at equal compute on the 32×32 pose recipe (short runs, minutes each).
 
     python scripts/lessons.py                      # all four runs (~15 minutes each on 2 cores), then judge them
     python scripts/lessons.py --only onehot        # one run; rerun the same command after a kill to resume

@@ -94,7 +94,7 @@ def flip_pose(pose) -> np.ndarray:
 BODY18_TO_COCO17: list[int] = [0, 15, 14, 17, 16, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10]
 BODY25_TO_COCO17: list[int] = [0, 16, 15, 18, 17, 5, 2, 6, 3, 7, 4, 12, 9, 13, 10, 14, 11]
 MEDIAPIPE33_TO_COCO17: list[int] = [0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
-# BODY_18 slot <- COCO-17 joint (-1 = neck, the shoulders' midpoint), as written in DESIGN.md
+# BODY_18 slot <- COCO-17 joint (-1 = neck, the shoulders' midpoint: COCO-17 has no neck)
 COCO17_TO_BODY18: list[int] = [0, -1, 6, 8, 10, 5, 7, 9, 12, 14, 16, 11, 13, 15, 2, 1, 4, 3]
 OPENPOSE_FORMATS: dict[str, int] = {"BODY_18": 18, "BODY_25": 25}
 
