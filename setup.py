@@ -28,7 +28,12 @@ setuptools.setup(
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]]
                 + (['License :: ' + lic[1]] if lic[1] else []),
     url=cfg['git_url'],
-    packages=setuptools.find_packages(include=['zizi', 'zizi.*']),
+    # the repository's data/ folder (shipped weights, examples, fixtures) installs as the package data zizi/_data:
+    # zizi.core.data_dir() finds it in a plain `pip install .` as in a checkout
+    packages=setuptools.find_packages(include=['zizi', 'zizi.*'])
+             + ['zizi._data'] + ['zizi._data.' + p for p in setuptools.find_namespace_packages(where='data')],
+    package_dir={'zizi._data': 'data'},
+    package_data={'zizi._data': ['**/*']},
     include_package_data=True,
     install_requires=requirements,
     extras_require={'dev': dev_requirements},

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Train an attribute judge for one image size and ship it (notebook 07b's recipe: mean+max pooling, renders only).
 
-    python scripts/train_judge.py --size 128 --steps 2000 --n-images 20000 --ship data/pretrained/judge_attrs128
+    python scripts/train_judge.py --size 128 --steps 3000 --n-images 20000 --ship data/pretrained/judge_attrs128
 
 The judge is `AttributeJudge(attribute_judge_config(size))` with mean+max pooling, trained by
 `zizi.judges.train_attribute_judge` (AdamW + one-cycle LR) on `PerformerDataset(n_images, size, seed)`, and measured

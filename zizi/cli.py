@@ -235,7 +235,58 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--steps", type=int, default=1500)
     k.add_argument("--seed", type=int, default=0)
     k.add_argument("--pool", choices=["mean", "meanmax"], default="mean", help="how the last feature map is pooled")
+    pf = sub.add_parser("perform", help="stream poses through a live Performer (notebook 13) into a GIF, an MP4 or a folder of frames")
+    pf.add_argument("source", help="a .npy pose sequence (N, 17, 3), a folder of OpenPose .json files, '-' for JSON lines on "
+                    "standard input (one pose per line, any format), or 'dance' (the built-in choreography)")
+    pf.add_argument("--out", required=True, help="dance.gif, dance.mp4 (needs the ffmpeg program) or a folder for one PNG per frame")
+    pf.add_argument("--frames", type=int, default=None, help="stop after this many frames")
+    pf.add_argument("--fps", type=float, default=12, help="frames per second of the GIF / MP4")
+    pf.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the saved frames")
+    _live_options(pf)
+    sv = sub.add_parser("serve", help="serve a live Performer (notebook 14): poses over WebSocket/HTTP in, MJPEG/PNG frames out")
+    sv.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1; any other requires the printed token)")
+    sv.add_argument("--port", type=int, default=8765)
+    sv.add_argument("--token", default=None, help="the token requests must carry (default: generated when --host is not loopback)")
+    sv.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the served frames")
+    sv.add_argument("--max-message-bytes", type=int, default=65536, help="larger pose messages are refused before parsing")
+    _live_options(sv)
     return p
+
+def _live_options(p: argparse.ArgumentParser) -> None:
+    "The `Performer` options `zizi perform` and `zizi serve` share."
+    from zizi.realtime import DEFAULT_STEPS
+    p.add_argument("--model", default=None, help="a shipped pose model name (pose32) or a folder (default: the pipeline's default)")
+    p.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"sampler steps per frame (default {DEFAULT_STEPS}, the budget of a distilled student)")
+    p.add_argument("--seed", type=int, default=0, help="the look: the noise and the attributes not given")
+    p.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="an attribute, repeatable; others from --seed")
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the Performer's)")
+    p.add_argument("--width", type=float, default=None, help="image width of OpenPose pixel coordinates")
+    p.add_argument("--height", type=float, default=None, help="image height of OpenPose pixel coordinates")
+    p.add_argument("--img2img", type=float, default=0.0, help="start each frame from the previous one noised this deep (0 = off)")
+    p.add_argument("--still", type=float, default=0.0, help="skip the network while no joint moves more than this fraction of the frame")
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    p.add_argument("--device", default=None)
+
+def _performer_options(args) -> dict:
+    "`Performer` options from the shared command-line flags."
+    from zizi.live import RANDOM
+    opts = dict(steps=args.steps, seed=args.seed, attrs=parse_attrs(args.attr) or RANDOM, width=args.width, height=args.height,
+                img2img=args.img2img, still=args.still, precision=args.precision)
+    return opts if args.guidance is None else {**opts, "guidance": args.guidance}
+
+def _perform(args) -> None:
+    from zizi.realtime import format_report, perform
+    report = perform(args.source, args.out, args.model, fps=args.fps, scale=args.scale, limit=args.frames, device=args.device,
+                     **_performer_options(args))
+    print(f"zizi perform: {format_report(report)}")
+
+def _serve(args, run: bool = True):
+    "Build the uvicorn server for `zizi serve` (printing its URL and token) and run it unless `run` is False; returns it."
+    from zizi.serve import ServeConfig, make_server
+    cfg = ServeConfig(host=args.host, port=args.port, token=args.token, max_message_bytes=args.max_message_bytes, scale=args.scale)
+    server = make_server(args.model, cfg, args.device, **_performer_options(args))
+    if run: server.run()
+    return server
 
 def _train_critic(args) -> None:
     from zizi.renderer import ATTRIBUTES
@@ -296,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
         _finetune(args)
     elif args.command == "train-critic":
         _train_critic(args)
+    elif args.command == "perform":
+        _perform(args)
+    elif args.command == "serve":
+        _serve(args)
     elif args.command == "info":
         for k, v in info().items(): print(f"{k:16s} {v}")
     return 0

@@ -197,14 +197,17 @@ def repo_root() -> Path | None:
     return root if (root / "settings.ini").exists() else None
 
 def data_dir() -> Path:
-    "The folder with zizi's shipped data: `$ZIZI_DATA` or `<checkout>/data`."
+    "The folder with zizi's shipped data: `$ZIZI_DATA`, else `<checkout>/data`, else the copy installed as `zizi/_data`."
     env = os.environ.get("ZIZI_DATA")
     if env: return Path(env)
     root = repo_root()
-    if root is None or not (root / "data").is_dir():
-        raise FileNotFoundError("zizi's data/ folder was not found: install zizi from a checkout (pip install -e .) "
-                                "or point $ZIZI_DATA at a copy of the repository's data/ folder.")
-    return root / "data"
+    if root is not None and (root / "data").is_dir(): return root / "data"
+    import zizi
+    installed = Path(zizi.__file__).resolve().parent / "_data"
+    if installed.is_dir(): return installed
+    raise FileNotFoundError("zizi's data folder was not found: not in a checkout (pip install -e .), not installed with the "
+                            "package (pip install .), and $ZIZI_DATA is not set; point $ZIZI_DATA at a copy of the "
+                            "repository's data/ folder.")
 
 def shipped_models(kind: str | None = None) -> list[str]:
     "Names of the model folders shipped in `data_dir()/pretrained` (those whose config.json names the class `kind`, if given)."

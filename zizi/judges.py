@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import ConfigMixin, WeightsFolderMixin, data_dir, from_uint8, get_device
+from .core import ConfigMixin, WeightsFolderMixin, autocast_dtype, data_dir, from_uint8, get_device
 from .pose import COCO17_FLIP
 from .renderer import ATTR_SIZES
 
@@ -37,16 +37,18 @@ class AttributeJudgeConfig(ConfigMixin):
     groups: int = 8
     n_classes: tuple = tuple(ATTR_SIZES)
     pool: str = "mean"          # "mean", or "meanmax": mean and max of the last map side by side (small details)
+    stem: int = 1               # > 1: a strided conv reads stem×stem pixel patches into widths[0] channels first
 
     def __post_init__(self):
         if self.pool not in _POOLS: raise ValueError(f"AttributeJudgeConfig.pool must be one of {_POOLS}, got {self.pool!r}")
 
 
 def attribute_judge_config(size: int = 32) -> AttributeJudgeConfig:
-    "The critic for `size`-pixel images: (32, 64, 128) at 32; each doubling adds a stage and halves the first width."
+    """The critic for `size`-pixel images: (32, 64, 128) at 32; 64 adds a stage and halves the first width; above 64 a
+    patch stem (a 2×2 strided conv at 128) brings the image to 64×64 features, so the judge costs what the 64-px one does."""
     if size < 8 or size & (size - 1): raise ValueError(f"critic size must be a power of two >= 8, got {size}")
-    extra = max(0, size.bit_length() - 6)                   # 64 -> 1, 128 -> 2
-    return AttributeJudgeConfig(size=size, widths=tuple(128 >> i for i in reversed(range(3 + extra))))
+    extra = min(1, max(0, size.bit_length() - 6))           # 64 and above -> 1
+    return AttributeJudgeConfig(size=size, widths=tuple(128 >> i for i in reversed(range(3 + extra))), stem=max(1, size // 64))
 
 def _conv_block(cin: int, cout: int, groups: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.GroupNorm(groups, cout), nn.SiLU(),
@@ -59,7 +61,8 @@ class AttributeJudge(WeightsFolderMixin, nn.Module):
     def __init__(self, cfg: AttributeJudgeConfig | None = None):
         super().__init__()
         self.config = cfg = cfg or AttributeJudgeConfig()
-        chans = (3, *cfg.widths)
+        self.stem = nn.Conv2d(3, cfg.widths[0], cfg.stem, stride=cfg.stem) if cfg.stem > 1 else nn.Identity()
+        chans = (cfg.widths[0] if cfg.stem > 1 else 3, *cfg.widths)
         self.stages = nn.ModuleList(_conv_block(a, b, cfg.groups) for a, b in zip(chans[:-1], chans[1:]))
         self.head = nn.Linear(self.num_features, sum(cfg.n_classes))
 
@@ -68,6 +71,7 @@ class AttributeJudge(WeightsFolderMixin, nn.Module):
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         "Pooled features of images in [-1, 1], shape (N, 3, H, W)."
+        x = self.stem(x)
         for i, stage in enumerate(self.stages):
             x = stage(x if i == 0 else F.avg_pool2d(x, 2))
         if self.config.pool == "meanmax": return torch.cat([x.mean((2, 3)), x.amax((2, 3))], dim=1)
@@ -93,11 +97,14 @@ def _device_of(m: nn.Module) -> torch.device: return next(m.parameters()).device
 
 # %% ../nbs/07b_judges.ipynb #cdf9f1cf
 def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1500, batch_size: int = 128, lr: float = 2e-3,
-                 seed: int = 0, cfg: AttributeJudgeConfig | None = None, device=None, progress: bool = True) -> AttributeJudge:
-    "Train a `AttributeJudge` on renders (`PerformerDataset(n_images, size, seed)`), AdamW + one-cycle LR."
+                 seed: int = 0, cfg: AttributeJudgeConfig | None = None, device=None, progress: bool = True,
+                 mixed_precision: bool = True) -> AttributeJudge:
+    """Train a `AttributeJudge` on renders (`PerformerDataset(n_images, size, seed)`), AdamW + one-cycle LR; the forward
+    pass autocasts to the device's reduced precision where it is fast (`zizi.core.autocast_dtype`) unless `mixed_precision=False`."""
     from zizi.data import PerformerDataset
     from tqdm.auto import tqdm
     device = get_device(device)
+    dt = autocast_dtype(device) if mixed_precision else None
     torch.manual_seed(seed)
     model = AttributeJudge(cfg or attribute_judge_config(size)).to(device)
     data = PerformerDataset(n_images, size, seed=seed)
@@ -109,14 +116,15 @@ def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1
     for _ in (bar := tqdm(range(steps), desc="critic", disable=not progress)):
         idx = torch.randint(len(x_all), (batch_size,), generator=g)
         x = from_uint8(x_all[idx], device=device)
-        logits = model.split_logits(model(x))
+        with torch.autocast(device.type, dtype=dt or torch.bfloat16, enabled=dt is not None):
+            logits = model.split_logits(model(x).float())
         loss = sum(F.cross_entropy(l, y_all[idx, j].to(device)) for j, l in enumerate(logits)) / len(logits)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
         bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
     return model.eval().cpu()
 
 # %% ../nbs/07b_judges.ipynb #0cf5f15d
-ATTRIBUTE_JUDGES = {32: "judge_attrs32", 64: "judge_attrs64"}   # image side -> the folder of data/pretrained with its judge
+ATTRIBUTE_JUDGES = {32: "judge_attrs32", 64: "judge_attrs64", 128: "judge_attrs128"}   # image side -> the folder of data/pretrained with its judge
 FID_JUDGES = {32: "judge_fid32", 64: "judge_fid64"}
 POSE_JUDGE = "judge_pose"
 
