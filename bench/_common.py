@@ -1,5 +1,5 @@
-"""Shared by the bench scripts: a description of the machine and an atomic JSON writer for bench/results/."""
-import json, os, platform
+"""Shared by the bench scripts: a description of the machine, the commit measured and an atomic JSON writer for bench/results/."""
+import json, os, platform, subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,17 @@ def machine_info() -> dict:
             "platform": platform.platform(), "cpu": cpu, "cpu_count": os.cpu_count(),
             "loadavg_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
             "threads": torch.get_num_threads()}
+
+
+def git_commit() -> str | None:
+    "The checked-out commit (with '-dirty' when tracked files differ from it), or None outside a git checkout."
+    root = Path(__file__).resolve().parent.parent
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError): return None
+    return sha + ("-dirty" if dirty else "")
 
 
 def write_result(name: str, result: dict, path: Path | None = None) -> Path:

@@ -71,7 +71,7 @@ async def mjpeg_viewer(url: str, seconds: float, out: dict) -> None:
     async with httpx.AsyncClient(timeout=None) as client:
         async with client.stream("GET", url) as r:
             async for chunk in r.aiter_bytes():
-                n += chunk.count(b"--frame\r\n")
+                n += chunk.count(b"\xff\xd9\r\n--frame")                     # a whole JPEG and the delimiter after it
                 if time.perf_counter() > t_end: break
     out["mjpeg_frames"] = n
 

@@ -2,11 +2,12 @@
 """Notebook 11's table: the pixel model pose64 against the latent model latent128, side by side in one run.
 
     python scripts/pixel_vs_latent.py            # -> nbs/results/pixel_vs_latent.json (about 10 minutes on 2 CPU cores)
+    python scripts/pixel_vs_latent.py --time-only   # only re-time the models (a minute), e.g. on a quieter machine
 
 For each model, on the same 256 held-out conditions (`PerformerDataset(256, size, seed=789)`, 15 DPM-Solver++ steps,
 guidance 1): PCK@0.1 (the pose judge), attribute accuracy by the judge of the model's own size (and, like for like, by
 judge_attrs64 on images resized to 64×64), performer FID at 64×64 (judge_fid64) against renders of the same conditions,
-seconds per frame at batch 1 (median of 7, after a warm-up), and the training minutes recorded in each model's
+seconds per frame at batch 1 (median of 9, the models taking turns), and the training minutes recorded in each model's
 metrics.json (the latent model's first stage listed apart).
 """
 import argparse, json, statistics, subprocess, sys, time
@@ -15,13 +16,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def seconds_per_frame(pipe, poses, attrs, steps: int, repeats: int = 7) -> float:
-    "Median wall-clock seconds of one frame at batch 1 (a warm-up call first)."
-    pipe(poses[:1], attrs[:1], steps=steps, guidance=1.0)
-    times = []
+def seconds_per_frame(pipes: dict, poses, attrs, steps: int, repeats: int = 9) -> dict:
+    """Median wall-clock seconds of one frame at batch 1 for each pipeline, the pipelines taking turns frame by frame
+    (after a warm-up call each), so that a change of load on a shared machine hits them alike."""
+    for pipe in pipes.values(): pipe(poses[:1], attrs[:1], steps=steps, guidance=1.0)
+    times = {name: [] for name in pipes}
     for i in range(repeats):
-        t = time.perf_counter(); pipe(poses[i:i + 1], attrs[i:i + 1], steps=steps, guidance=1.0); times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for name, pipe in pipes.items():
+            t = time.perf_counter(); pipe(poses[i:i + 1], attrs[i:i + 1], steps=steps, guidance=1.0); times[name].append(time.perf_counter() - t)
+    return {name: statistics.median(v) for name, v in times.items()}
 
 
 def main() -> None:
@@ -30,15 +33,25 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=256)
     ap.add_argument("--steps", type=int, default=15)
     ap.add_argument("--out", default=str(ROOT / "nbs/results/pixel_vs_latent.json"))
+    ap.add_argument("--time-only", action="store_true", help="re-measure only the seconds per frame of an existing --out")
     args = ap.parse_args()
     from zizi.core import pretrained_path
     from zizi.evaluation import evaluate_pose_model, resize_uint8
     from zizi.judges import load_attribute_judge, load_fid_judge
     from zizi.metrics import attribute_accuracy, performer_fid
     from zizi.pipeline import PosePipeline
+    from zizi.pose_model import held_out_conditions
+    pipes = {name: PosePipeline.from_pretrained(name) for name in args.models}
+    spf = seconds_per_frame(pipes, *held_out_conditions(9, data_seed=3), args.steps)
+    if args.time_only:
+        out = json.loads(Path(args.out).read_text())
+        for r in out["results"]: r["s_per_frame"] = round(spf[r["model"]], 3)
+        out["timing_command"] = " ".join(["python", "scripts/pixel_vs_latent.py", *sys.argv[1:]])
+        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+        print("updated", args.out, spf)
+        return
     rows = []
-    for name in args.models:
-        pipe = PosePipeline.from_pretrained(name)
+    for name, pipe in pipes.items():
         m = evaluate_pose_model(pipe, n=args.n, steps=args.steps, guidance=1.0, return_images=True)
         gen64, ren64 = resize_uint8(m["generated"], 64), resize_uint8(m["renders"], 64)
         info = json.loads((pretrained_path(name) / "metrics.json").read_text())
@@ -48,7 +61,7 @@ def main() -> None:
         rows.append({"model": name, "space": "latent" if pipe.vae is not None else "pixel", "image_size": pipe.image_size,
                      "model_size": pipe.config.size, "params_M": round(sum(p.numel() for p in pipe.model.parameters()) / 1e6, 2),
                      "train_minutes": info.get("train_minutes"), "first_stage_minutes": vae_minutes,
-                     "s_per_frame": round(seconds_per_frame(pipe, m["poses"], m["attrs"], args.steps), 3),
+                     "s_per_frame": round(spf[name], 3),
                      "pck": round(m["pck"], 4), "pck_renders": round(m["pck_renders"], 4),
                      "attr_judge": m["attr_judge"], "attr_mean": round(m["attr_mean"], 4),
                      "attr_mean_renders": round(m["attr_mean_renders"], 4),

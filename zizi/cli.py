@@ -18,8 +18,9 @@ import torch
 from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gif, save_image
 
 # %% auto #0
-__all__ = ['performer_grid', 'pose_to_performer_strip', 'rendered_dance', 'noise_strip', 'schedule_figure', 'demo',
-           'load_pose_files', 'parse_attrs', 'generate', 'performers', 'info', 'main']
+__all__ = ['performer_grid', 'pose_to_performer_strip', 'rendered_dance', 'noise_strip', 'schedule_figure', 'generated_grid',
+           'generated_dance', 'demo', 'load_pose_files', 'parse_attrs', 'report_skipped', 'model_sampling', 'generate',
+           'performers', 'info', 'main']
 
 # %% ../nbs/90_cli.ipynb #22484fbc
 def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
@@ -71,42 +72,84 @@ def schedule_figure(path: str | Path | None = None):
     if path is not None: fig.savefig(path, dpi=100)
     return fig
 
+# %% ../nbs/90_cli.ipynb #521304ec
+def generated_grid(model: str | Path | None = None, n: int = 8, seed: int = 0, steps: int | None = None,
+                   guidance: float | None = None, scale: int = 2) -> tuple[np.ndarray, dict]:
+    """Rows: `n` held-out pose skeletons, what `model` (default `DEFAULT_POSE_MODEL`) draws for them (15 steps, guidance 1
+    unless given; a student: its own) and the renderer's drawing of the same pose and look. Returns (uint8 grid, info)."""
+    from zizi.live import upscale
+    from zizi.pipeline import DEFAULT_POSE_MODEL, PosePipeline
+    from zizi.pose_drawing import render_skeletons
+    from zizi.pose_model import held_out_conditions
+    from zizi.renderer import render_performers
+    name = model or DEFAULT_POSE_MODEL
+    pipe = PosePipeline.from_pretrained(name)
+    steps, guidance = model_sampling(pipe, steps, guidance, 15, 1.0)
+    poses, attrs = held_out_conditions(n, data_seed=seed + 11)
+    s = pipe.image_size
+    rows = [render_skeletons(poses, s), pipe(poses, attrs, steps=steps, seed=seed, guidance=guidance), render_performers(poses, attrs, s)]
+    return image_grid(upscale(np.concatenate(rows), scale), ncols=n), {"model": str(name), "steps": steps, "guidance": guidance}
+
+def generated_dance(model: str | Path | None = None, frames_per_move: int = 8, seed: int = 0, scale: int = 2) -> tuple[np.ndarray, dict]:
+    """A dance through the preset poses streamed through `Performer.from_pretrained(model)` (default: the live default,
+    a one-step student) one frame at a time, each frame beside its skeleton: uint8 (T, H, 2W, 3) and info."""
+    from zizi.live import PRESET_POSES, choreography, upscale
+    from zizi.pose_drawing import render_skeletons
+    from zizi.realtime import DEFAULT_LIVE_MODEL, Performer
+    name = model or DEFAULT_LIVE_MODEL
+    performer = Performer.from_pretrained(name, seed=seed)
+    poses = choreography(list(PRESET_POSES), frames_per_move=frames_per_move)
+    frames = np.stack([performer.step(p) for p in poses])
+    both = np.concatenate([render_skeletons(poses, frames.shape[1]), frames], axis=2)
+    return upscale(both, scale), {"model": str(name), "steps": performer.config.steps, "guidance": performer.config.guidance,
+                                  "fps": round(performer.fps, 1)}
+
 # %% ../nbs/90_cli.ipynb #69a5be6a
-def demo(out: str | Path = "zizi-demo", quick: bool = False, seed: int = 0) -> dict:
-    "Render zizi's built-in data and schedule figures into `out`; returns a manifest (file names relative to `out`)."
+def demo(out: str | Path = "zizi-demo", quick: bool = False, seed: int = 0, model: str | Path | None = None,
+         live_model: str | Path | None = None, models: bool = True, progress: bool = True) -> dict:
+    """Generated performers (`model`: default the pipeline's default; `live_model`: default the Performer's) and the
+    renderer's pictures into `out`; returns a manifest (file names relative to `out`, the models that drew)."""
     import matplotlib.pyplot as plt
+    from tqdm.auto import tqdm
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    t0, files = time.perf_counter(), {}
+    t0, files, drawn_by = time.perf_counter(), {}, {}
     n = 4 if quick else 16
-    files["performers_64"] = save_image(performer_grid(n, 64, seed), out / "performers_64.png")
-    files["performers_128"] = save_image(performer_grid(n, 128, seed), out / "performers_128.png")
-    files["pose_to_performer"] = save_image(pose_to_performer_strip(3 if quick else 6, 96, seed + 1), out / "pose_to_performer.png")
-    files["noise_strip"] = save_image(noise_strip(n_cols=4 if quick else 8, seed=seed), out / "noise_strip.png")
-    fig = schedule_figure(path=out / "schedules.png"); plt.close(fig)
-    files["schedules"] = out / "schedules.png"
-    files["dance"] = save_gif(rendered_dance(12 if quick else 48, 96, seed), out / "dance.gif", fps=12)
-    manifest = {"files": {k: Path(v).name for k, v in files.items()}, "seed": seed, "quick": quick,
+    def generated():
+        grid, drawn_by["generated"] = generated_grid(model, 3 if quick else 8, seed)
+        files["generated"] = save_image(grid, out / "generated.png")
+    def live_dance():
+        frames, drawn_by["generated_dance"] = generated_dance(live_model, 2 if quick else 8, seed)
+        files["generated_dance"] = save_gif(frames, out / "generated_dance.gif", fps=12)
+    def schedules():
+        fig = schedule_figure(path=out / "schedules.png"); plt.close(fig)
+        files["schedules"] = out / "schedules.png"
+    jobs = ([generated, live_dance] if models else []) + [
+        lambda: files.__setitem__("performers_64", save_image(performer_grid(n, 64, seed), out / "performers_64.png")),
+        lambda: files.__setitem__("performers_128", save_image(performer_grid(n, 128, seed), out / "performers_128.png")),
+        lambda: files.__setitem__("pose_to_performer", save_image(pose_to_performer_strip(3 if quick else 6, 96, seed + 1), out / "pose_to_performer.png")),
+        lambda: files.__setitem__("noise_strip", save_image(noise_strip(n_cols=4 if quick else 8, seed=seed), out / "noise_strip.png")),
+        schedules,
+        lambda: files.__setitem__("dance", save_gif(rendered_dance(12 if quick else 48, 96, seed), out / "dance.gif", fps=12))]
+    for job in tqdm(jobs, desc="zizi demo", unit="picture", disable=not progress): job()
+    manifest = {"files": {k: Path(v).name for k, v in files.items()}, "models": drawn_by, "seed": seed, "quick": quick,
                 "seconds": round(time.perf_counter() - t0, 2)}
     (out / "demo.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 
 # %% ../nbs/90_cli.ipynb #22a9d0f9
-def load_pose_files(paths: list[str | Path], width: float | None = None, height: float | None = None) -> np.ndarray:
-    "Poses float32 (N, 17, 3) from `.npy` files ((17, 3) or (N, 17, 3)) and OpenPose `.json` files, in order."
-    from zizi.pose import load_openpose_json, validate_poses
-    out = []
+def load_pose_files(paths: list[str | Path], width: float | None = None, height: float | None = None, person="largest",
+                    skip_bad: bool = False, skipped: list | None = None) -> np.ndarray:
+    """Poses float32 (N, 17, 3) from `.npy` files ((17, 3) or (N, 17, 3)) and `.json` pose files in any format
+    (`zizi.pose.read_pose_file`: one pose per file, the frame's `person`; one per image of a COCO file), in order. With
+    `skip_bad`, files the reader refuses are left out and recorded as (file, why) in `skipped` (a list, if given)."""
+    from zizi.pose import check_person, read_pose_file
+    person, out = check_person(person), []
     for p in map(Path, paths):
-        if not p.is_file(): raise FileNotFoundError(f"{p}: no such pose file")
-        if p.suffix == ".npy":
-            try: arr = np.load(p, allow_pickle=False)
-            except ValueError as e: raise ValueError(f"{p}: not a plain NumPy array file ({e})") from e
-            out.append(validate_poses(arr[None] if arr.ndim == 2 else arr, str(p)))
-        elif p.suffix == ".json":
-            people = load_openpose_json(p, width, height)
-            if not people: raise ValueError(f"{p}: the OpenPose file has no people")
-            out.append(np.stack(people))
-        else: raise ValueError(f"{p}: expected a .npy array of COCO-17 poses or an OpenPose .json file")
-    if not out: raise ValueError("no pose files given")
+        try: out.append(read_pose_file(p, width, height, person=person))
+        except ValueError as e:
+            if not skip_bad: raise
+            if skipped is not None: skipped.append((str(p), str(e)))
+    if not out: raise ValueError("no pose files given" if not paths else f"every pose file was skipped as bad ({len(paths)} of them)")
     return np.concatenate(out).astype(np.float32)
 
 def parse_attrs(items: list[str]) -> dict[str, str]:
@@ -116,17 +159,32 @@ def parse_attrs(items: list[str]) -> dict[str, str]:
     if bad: raise ValueError(f"--attr expects NAME=VALUE (e.g. outfit_colour=gold), got {bad}")
     return {k.strip(): v.strip() for k, v in pairs}
 
+def report_skipped(command: str, skipped: list) -> None:
+    "Print what `--skip-bad` left out (nothing when nothing was)."
+    if skipped: print(f"{command}: skipped {len(skipped)} bad pose file(s):\n" + "\n".join(f"  {why}" for _, why in skipped))
+
+def model_sampling(pipe, steps: int | None, guidance: float | None, steps_default: int, guidance_default: float) -> tuple[int, float]:
+    "The steps and guidance to draw with: as given, else a distilled student's own (1, 1), else the command's defaults."
+    own = pipe.defaults if pipe.distilled else {"steps": steps_default, "guidance": guidance_default}
+    return (own["steps"] if steps is None else steps), (own["guidance"] if guidance is None else guidance)
+
 def generate(paths: list[str | Path], out: str | Path, model: str | None = None, attrs: dict | None = None,
-             steps: int = 15, seed: int = 0, guidance: float = 2.0, scale: int = 4, fps: float = 12,
-             width: float | None = None, height: float | None = None, no_attrs: bool = False) -> list[Path]:
+             steps: int | None = None, seed: int = 0, guidance: float | None = None, scale: int = 4, fps: float = 12,
+             width: float | None = None, height: float | None = None, no_attrs: bool = False, person="largest",
+             skip_bad: bool = False) -> list[Path]:
     """Poses from files -> images by a `PosePipeline`, saved as PNGs in the folder `out` or as one GIF `out.gif`.
-    Unset attributes are drawn from `seed`; `no_attrs` draws with none (a model fine-tuned on your frames, notebook 09f)."""
+    Unset attributes are drawn from `seed`; `no_attrs` draws with none (a model fine-tuned on your frames, notebook 09f).
+    `steps` / `guidance` default to 15 and 2 (a distilled student: its own 1 and 1).
+    `person` chooses among several people in a frame; `skip_bad` skips unreadable pose files and prints them."""
     from zizi.live import dance_frames, upscale
     from zizi.pipeline import PosePipeline
-    poses = load_pose_files(paths, width, height)
+    skipped: list = []
+    poses = load_pose_files(paths, width, height, person, skip_bad, skipped)
+    report_skipped("zizi generate", skipped)
     pipe = PosePipeline.from_pretrained(model)
     if no_attrs and attrs: raise ValueError(f"no_attrs=True, but attributes were given: {attrs}")
     look = None if no_attrs else attrs or {}
+    steps, guidance = model_sampling(pipe, steps, guidance, 15, 2.0)
     frames = upscale(dance_frames(pipe, poses, look, seed=seed, steps=steps, guidance=guidance), scale)
     out = Path(out)
     if out.suffix == ".gif": return [save_gif(frames, out, fps=fps)]
@@ -134,14 +192,17 @@ def generate(paths: list[str | Path], out: str | Path, model: str | None = None,
     return [save_image(f, out / f"pose_{i:04d}.png") for i, f in enumerate(frames)]
 
 # %% ../nbs/90_cli.ipynb #c9c0a002
-def performers(out: str | Path, n: int = 16, model: str | None = None, prior: str | Path | None = None, steps: int = 15,
-               seed: int = 0, guidance: float = 1.0, scale: int = 4) -> dict[str, Path]:
-    "`n` performers from nothing (`zizi.pose_prior.sample_performers`) -> `out/performers.png`, `poses.npy`, `attrs.json`."
+def performers(out: str | Path, n: int = 16, model: str | None = None, prior: str | Path | None = None, steps: int | None = None,
+               seed: int = 0, guidance: float | None = None, scale: int = 4) -> dict[str, Path]:
+    """`n` performers from nothing (`zizi.pose_prior.sample_performers`) -> `out/performers.png`, `poses.npy`, `attrs.json`;
+    `steps` / `guidance` default to 15 and 1 (a distilled student: its own)."""
     from zizi.renderer import attrs_to_names
     from zizi.live import upscale
     from zizi.pipeline import PosePipeline
     from zizi.pose_prior import load_pose_prior, sample_performers
-    res = sample_performers(PosePipeline.from_pretrained(model), load_pose_prior(prior), n, seed=seed, steps=steps, guidance=guidance)
+    pipe = PosePipeline.from_pretrained(model)
+    steps, guidance = model_sampling(pipe, steps, guidance, 15, 1.0)
+    res = sample_performers(pipe, load_pose_prior(prior), n, seed=seed, steps=steps, guidance=guidance)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     files = {"grid": save_image(image_grid(upscale(res["images"], scale)), out / "performers.png")}
     np.save(out / "poses.npy", res["poses"]); files["poses"] = out / "poses.npy"
@@ -167,10 +228,13 @@ def _in_notebook() -> bool:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zizi", description="zizi: pose-driven diffusion for live drag performance.")
     sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="render the built-in performer data and noise schedules into a folder")
+    d = sub.add_parser("demo", help="generated performers, a live dance and the renderer's pictures into a folder")
     d.add_argument("--out", default="zizi-demo", help="output folder (default: ./zizi-demo)")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--quick", action="store_true", help="fewer, smaller pictures (for CI)")
+    d.add_argument("--model", default=None, help="the pose model of the generated grid (default: the pipeline's default)")
+    d.add_argument("--live-model", default=None, help="the model of the generated dance (default: the Performer's, a one-step student)")
+    d.add_argument("--no-models", action="store_true", help="only the renderer's pictures")
     sub.add_parser("info", help="print versions, device, mixed-precision mode and the shipped pose models")
     t = sub.add_parser("train", help="train an unconditional UNet on rendered performers (resumes if --out has a checkpoint)")
     t.add_argument("--out", required=True, help="run folder: checkpoints/, samples/, final/ (save_pretrained layout)")
@@ -193,30 +257,33 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--sample-every", type=int, default=250)
     t.add_argument("--mixed-precision", default="auto", choices=["auto", "no", "bf16", "fp16"])
     t.add_argument("--device", default=None)
-    g = sub.add_parser("generate", help="pose files (.npy COCO-17 or OpenPose .json) -> images by a pose model")
-    g.add_argument("poses", nargs="+", help=".npy files of (17, 3) / (N, 17, 3) poses in [0, 1], or OpenPose .json files")
+    g = sub.add_parser("generate", help="pose files (.npy COCO-17, or OpenPose / MediaPipe / COCO .json) -> images by a pose model")
+    g.add_argument("poses", nargs="+", help=".npy files of (17, 3) / (N, 17, 3) poses in [0, 1], or .json pose files "
+                   "(OpenPose, MediaPipe or COCO, detected)")
     g.add_argument("--out", required=True, help="a folder for one PNG per pose, or a .gif path for one frame per pose")
     g.add_argument("--model", default=None, help="a shipped model name (pose32) or a folder (default: the pipeline's default)")
     g.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="an attribute, repeatable; others from --seed")
-    g.add_argument("--steps", type=int, default=15)
+    g.add_argument("--steps", type=int, default=None, help="sampler steps (default 15; a distilled student: 1)")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--guidance", type=float, default=2.0)
+    g.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default 2; a distilled student: 1)")
     g.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the saved images")
     g.add_argument("--fps", type=float, default=12)
-    g.add_argument("--width", type=float, default=None, help="image width of pixel-coordinate OpenPose files")
-    g.add_argument("--height", type=float, default=None, help="image height of pixel-coordinate OpenPose files")
+    g.add_argument("--width", type=float, default=None, help=f"the camera's image width: {_FRAMING_HELP}")
+    g.add_argument("--height", type=float, default=None, help="the camera's image height (see --width)")
     g.add_argument("--no-attrs", action="store_true", help="draw without attributes (a model fine-tuned on your frames: zizi finetune)")
+    _person_option(g); _skip_bad_option(g, "pose files")
     f = sub.add_parser("performers", help="performers from nothing: poses from the pose prior (notebook 09e), images by a pose model")
     f.add_argument("--out", required=True, help="folder for performers.png (a grid), poses.npy and attrs.json")
     f.add_argument("-n", "--n", type=int, default=16, help="how many performers")
     f.add_argument("--model", default=None, help="a shipped pose model name (pose32) or a folder (default: the pipeline's default)")
     f.add_argument("--prior", default=None, help="a pose prior folder (default: the shipped data/pretrained/poseprior)")
-    f.add_argument("--steps", type=int, default=15)
+    f.add_argument("--steps", type=int, default=None, help="sampler steps (default 15; a distilled student: 1)")
     f.add_argument("--seed", type=int, default=0)
-    f.add_argument("--guidance", type=float, default=1.0)
+    f.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default 1)")
     f.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the grid")
     ft = sub.add_parser("finetune", help="fine-tune a pose model on your frames + pose files (notebook 09f; resumes if --out has a checkpoint)")
-    ft.add_argument("frames", help="a folder of images with OpenPose <stem>_keypoints.json files or one COCO person_keypoints.json")
+    ft.add_argument("frames", help="a folder of images with per-frame pose files (OpenPose <stem>_keypoints.json, MediaPipe "
+                    "<stem>.json) or one COCO person_keypoints.json")
     ft.add_argument("--out", required=True, help="run folder: checkpoints/, samples/, final/ (what --model of zizi generate takes)")
     ft.add_argument("--base", default=None, help="the pose model to start from: a shipped name (pose32) or a folder (default: the pipeline's default)")
     ft.add_argument("--steps", type=int, default=300)
@@ -228,6 +295,7 @@ def _parser() -> argparse.ArgumentParser:
     ft.add_argument("--no-flip", action="store_true", help="do not mirror frames (e.g. when the look is asymmetric)")
     ft.add_argument("--seed", type=int, default=0)
     ft.add_argument("--device", default=None)
+    _person_option(ft); _skip_bad_option(ft, "frames whose keypoints")
     k = sub.add_parser("train-critic", help="train the attribute critic behind the performer FID (zizi.quality)")
     k.add_argument("--out", required=True, help="folder for config.json, model.safetensors and metrics.json")
     k.add_argument("--size", type=int, default=32)
@@ -236,12 +304,13 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--seed", type=int, default=0)
     k.add_argument("--pool", choices=["mean", "meanmax"], default="mean", help="how the last feature map is pooled")
     pf = sub.add_parser("perform", help="stream poses through a live Performer (notebook 13) into a GIF, an MP4 or a folder of frames")
-    pf.add_argument("source", help="a .npy pose sequence (N, 17, 3), a folder of OpenPose .json files, '-' for JSON lines on "
+    pf.add_argument("source", help="a .npy pose sequence (N, 17, 3), a folder of .json pose files, '-' for JSON lines on "
                     "standard input (one pose per line, any format), or 'dance' (the built-in choreography)")
     pf.add_argument("--out", required=True, help="dance.gif, dance.mp4 (needs the ffmpeg program) or a folder for one PNG per frame")
     pf.add_argument("--frames", type=int, default=None, help="stop after this many frames")
     pf.add_argument("--fps", type=float, default=12, help="frames per second of the GIF / MP4")
     pf.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the saved frames")
+    _skip_bad_option(pf, "poses")
     _live_options(pf)
     sv = sub.add_parser("serve", help="serve a live Performer (notebook 14): poses over WebSocket/HTTP in, MJPEG/PNG frames out")
     sv.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1; any other requires the printed token)")
@@ -252,16 +321,35 @@ def _parser() -> argparse.ArgumentParser:
     _live_options(sv)
     return p
 
+_FRAMING_HELP = ("pixel coordinates (OpenPose, COCO) and MediaPipe's fractions are framed into the model's square by the "
+                 "centre crop; without --width/--height pixels are refused and MediaPipe's fractions taken as they are "
+                 "(right for a square camera only)")
+
+def _person(value: str):
+    "`--person`: largest, confident or an index (`zizi.pose.check_person`), with argparse's usage error otherwise."
+    from zizi.pose import check_person
+    try: return check_person(value)
+    except ValueError as e: raise argparse.ArgumentTypeError(str(e)) from None
+
+def _person_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--person", type=_person, default="largest", metavar="largest|confident|N",
+                   help="of several people in a frame: the largest visible box (default), the most confident, or the N-th (0 = first)")
+
+def _skip_bad_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--skip-bad", action="store_true", help=f"skip {what} the reader refuses, listing them, instead of stopping at the first")
+
 def _live_options(p: argparse.ArgumentParser) -> None:
     "The `Performer` options `zizi perform` and `zizi serve` share."
-    from zizi.realtime import DEFAULT_STEPS
-    p.add_argument("--model", default=None, help="a shipped pose model name (pose32) or a folder (default: the pipeline's default)")
-    p.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"sampler steps per frame (default {DEFAULT_STEPS}, the budget of a distilled student)")
+    from zizi.realtime import DEFAULT_LIVE_MODEL, DEFAULT_STEPS
+    p.add_argument("--model", default=None, help=f"a shipped pose model name (pose32) or a folder (default {DEFAULT_LIVE_MODEL}, a one-step student)")
+    p.add_argument("--steps", type=int, default=None, help=f"sampler steps per frame (default: the model's own — 1 for a distilled "
+                                                            f"student — or {DEFAULT_STEPS} for a multi-step model)")
     p.add_argument("--seed", type=int, default=0, help="the look: the noise and the attributes not given")
     p.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="an attribute, repeatable; others from --seed")
-    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the Performer's)")
-    p.add_argument("--width", type=float, default=None, help="image width of OpenPose pixel coordinates")
-    p.add_argument("--height", type=float, default=None, help="image height of OpenPose pixel coordinates")
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the model's own, as --steps)")
+    p.add_argument("--width", type=float, default=None, help=f"the camera's image width: {_FRAMING_HELP}")
+    p.add_argument("--height", type=float, default=None, help="the camera's image height (see --width)")
+    _person_option(p)
     p.add_argument("--img2img", type=float, default=0.0, help="start each frame from the previous one noised this deep (0 = off)")
     p.add_argument("--still", type=float, default=0.0, help="skip the network while no joint moves more than this fraction of the frame")
     p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
@@ -271,13 +359,13 @@ def _performer_options(args) -> dict:
     "`Performer` options from the shared command-line flags."
     from zizi.live import RANDOM
     opts = dict(steps=args.steps, seed=args.seed, attrs=parse_attrs(args.attr) or RANDOM, width=args.width, height=args.height,
-                img2img=args.img2img, still=args.still, precision=args.precision)
+                person=args.person, img2img=args.img2img, still=args.still, precision=args.precision)
     return opts if args.guidance is None else {**opts, "guidance": args.guidance}
 
 def _perform(args) -> None:
     from zizi.realtime import format_report, perform
     report = perform(args.source, args.out, args.model, fps=args.fps, scale=args.scale, limit=args.frames, device=args.device,
-                     **_performer_options(args))
+                     skip_bad=args.skip_bad, **_performer_options(args))
     print(f"zizi perform: {format_report(report)}")
 
 def _serve(args, run: bool = True):
@@ -320,7 +408,13 @@ def _finetune(args) -> None:
     given = {k: v for k, v in dict(base=args.base, lr=args.lr).items() if v is not None}
     cfg = FinetuneConfig(steps=args.steps, batch_size=args.batch, flip=not args.no_flip, seed=args.seed, device=args.device, **given)
     attrs = parse_attrs(args.attr) or None
-    tr = finetune_pose_model(args.frames, args.out, cfg, keypoints=args.keypoints, attrs=attrs)
+    frames = args.frames
+    if args.skip_bad or args.person != "largest":           # the reading options go to the dataset, built here at the model's size
+        from zizi.data import FolderDataset
+        from zizi.pipeline import PosePipeline
+        size = PosePipeline.from_pretrained(cfg.base, device="cpu").model.config.size
+        frames = FolderDataset(args.frames, size=size, keypoints=args.keypoints, attrs=attrs, person=args.person, skip_bad=args.skip_bad)
+    tr = finetune_pose_model(frames, args.out, cfg, keypoints=args.keypoints, attrs=attrs)
     then = f"zizi generate POSES --model {args.out} --out {Path(args.out) / 'drawn'}" + ("" if attrs else " --no-attrs")
     print(f"zizi finetune: step {tr.step}/{cfg.steps} from {cfg.base}; model in {Path(args.out) / 'final'}\n"
           f"  next: {then}")
@@ -331,14 +425,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.argv = argv
     if args.command == "demo":
-        m = demo(args.out, quick=args.quick, seed=args.seed)
+        m = demo(args.out, quick=args.quick, seed=args.seed, model=args.model, live_model=args.live_model, models=not args.no_models)
         print(f"zizi demo: wrote {len(m['files'])} files to {Path(args.out).resolve()} in {m['seconds']} s")
+        for k, v in m["models"].items(): print(f"  {k} drawn by {v['model']} ({v['steps']} step(s), guidance {v['guidance']})")
         for k, v in m["files"].items(): print(f"  {k:18s} {Path(args.out) / v}")
     elif args.command == "train":
         _train(args)
     elif args.command == "generate":
         files = generate(args.poses, args.out, args.model, parse_attrs(args.attr), args.steps, args.seed, args.guidance,
-                         args.scale, args.fps, args.width, args.height, args.no_attrs)
+                         args.scale, args.fps, args.width, args.height, args.no_attrs, args.person, args.skip_bad)
         print(f"zizi generate: wrote {len(files)} file(s): {files[0]}{' ...' if len(files) > 1 else ''}")
     elif args.command == "performers":
         files = performers(args.out, args.n, args.model, args.prior, args.steps, args.seed, args.guidance, args.scale)

@@ -5,6 +5,7 @@
 # %% ../nbs/09b_pipeline.ipynb #c71d77a7
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,8 @@ from .pose_model import PoseModel, PoseModelConfig, pose_sample
 from .renderer import ONEHOT_DIM
 
 # %% auto #0
-__all__ = ['DEFAULT_POSE_MODEL', 'prepare_poses', 'prepare_attrs', 'shipped_pose_models', 'PosePipeline']
+__all__ = ['SAMPLING_DEFAULTS', 'DEFAULT_POSE_MODEL', 'prepare_poses', 'prepare_attrs', 'check_sampling_defaults',
+           'shipped_pose_models', 'PosePipeline']
 
 # %% ../nbs/09b_pipeline.ipynb #ca162ef1
 def prepare_poses(poses) -> torch.Tensor:
@@ -47,6 +49,16 @@ def prepare_attrs(attrs, n: int) -> torch.Tensor | None:
     if len(onehot) != n: raise ValueError(f"attrs: got {len(onehot)} attribute rows for {n} poses (give 1 or {n})")
     return onehot
 
+SAMPLING_DEFAULTS = {"steps": 20, "guidance": 2.0}   # a pose model's call without steps/guidance, unless its folder says otherwise
+
+def check_sampling_defaults(d: dict) -> dict:
+    "The `steps` and `guidance` a model folder's `sampling.json` recommends, checked (other keys are kept as notes)."
+    s, g = d.get("steps"), d.get("guidance")
+    if isinstance(s, bool) or not isinstance(s, int) or s < 1: raise ValueError(f"sampling.json: 'steps' must be a positive integer, got {s!r}")
+    if isinstance(g, bool) or not isinstance(g, (int, float)) or not np.isfinite(g) or g < 0:
+        raise ValueError(f"sampling.json: 'guidance' must be a finite number >= 0, got {g!r}")
+    return dict(d)
+
 DEFAULT_POSE_MODEL = "pose64"   # what `PosePipeline.from_pretrained()` loads: the largest shipped model meeting the pose target
 
 def shipped_pose_models() -> list[str]:
@@ -56,8 +68,9 @@ def shipped_pose_models() -> list[str]:
 class PosePipeline:
     """Poses (+ attributes) -> uint8 images (N, H, W, 3) with a trained `PoseModel`: in pixel space, or in the latent
     space of a first stage `vae` (notebook 11) whose decoder turns the sampled latents into the images."""
-    def __init__(self, model: PoseModel, device: str | torch.device | None = None, vae=None):
+    def __init__(self, model: PoseModel, device: str | torch.device | None = None, vae=None, defaults: dict | None = None):
         self.device = get_device(device)
+        self.defaults = check_sampling_defaults({**SAMPLING_DEFAULTS, **(defaults or {})})
         self.model = model.to(self.device).eval()
         self.vae = None if vae is None else vae.to(self.device).eval()
         if vae is not None: _check_first_stage(model, vae)
@@ -77,7 +90,8 @@ class PosePipeline:
         if (path / "vae" / "config.json").exists():
             from zizi.vae import load_first_stage
             vae = load_first_stage(path / "vae")
-        return cls(PoseModel.from_pretrained(path), device, vae)
+        defaults = json.loads((path / "sampling.json").read_text()) if (path / "sampling.json").exists() else None
+        return cls(PoseModel.from_pretrained(path), device, vae, defaults)
 
     @property
     def config(self) -> PoseModelConfig: return self.model.config
@@ -92,11 +106,19 @@ class PosePipeline:
     @property
     def image_size(self) -> int: return self.config.size * self.factor
 
-    def __call__(self, poses, attrs=None, steps: int = 20, seed: int = 0, guidance: float = 2.0,
+    @property
+    def distilled(self) -> bool:
+        "True for a distilled student (notebook 12): its `sampling.json` names the teacher it learnt from."
+        return "teacher" in self.defaults
+
+    def __call__(self, poses, attrs=None, steps: int | None = None, seed: int = 0, guidance: float | None = None,
                  sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None) -> np.ndarray:
         """Generate one image per pose: uint8 (N, H, W, 3), H = W = `size` (default `image_size`). Same inputs and `seed`
-        -> same images. `attr_guidance` (models trained with `p_drop_attrs > 0`) guides the attributes apart from the
-        pose; None = `guidance`."""
+        -> same images. `steps` / `guidance` default to the model's `defaults` (20 and 2, or what its folder's
+        `sampling.json` says: 1 and 1 for a distilled student). `attr_guidance` (models trained with `p_drop_attrs > 0`)
+        guides the attributes apart from the pose; None = `guidance`."""
+        steps = self.defaults["steps"] if steps is None else steps
+        guidance = self.defaults["guidance"] if guidance is None else guidance
         p = prepare_poses(poses)
         if attrs is not None and not self.config.use_attrs:
             raise ValueError("attrs were given, but this model was trained without attributes (use_attrs=False): pass attrs=None")

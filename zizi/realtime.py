@@ -23,73 +23,23 @@ from .core import ConfigMixin, autocast_dtype, save_gif, save_image, to_uint8
 from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
 from .live import _check_seed
 from .pipeline import PosePipeline, prepare_attrs, prepare_poses
-from .pose import MEDIAPIPE33_TO_COCO17, from_mediapipe, from_openpose, normalize_pose, validate_pose
+from .pose import check_person, normalize_pose
 from .pose_model import pose_denoiser
 from .sampling import SAMPLERS, make_timesteps
 from .schedules import NoiseSchedule
 
 # %% auto #0
-__all__ = ['POSE_FORMATS', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'STAGES', 'DANCE_SOURCE',
-           'to_mediapipe', 'pose_format', 'as_coco_pose', 'PerformerConfig', 'img2img_timesteps', 'Performer',
+__all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'STAGES',
+           'DANCE_SOURCE', 'PerformerConfig', 'live_dtype', 'live_defaults', 'img2img_timesteps', 'Performer',
            'time_steps', 'dance_with', 'pose_source', 'mp4_encoder', 'FrameWriter', 'perform', 'format_report']
 
 # %% ../nbs/13_realtime.ipynb #789ca2b9
-POSE_FORMATS = ("coco17", "openpose", "mediapipe")
-
-def to_mediapipe(pose) -> list[dict]:
-    """COCO-17 pose -> MediaPipe Pose's 33 landmarks as dicts {x, y, z, visibility}: each COCO joint at its landmark
-    (`MEDIAPIPE33_TO_COCO17`), visibility 1/0; the landmarks COCO does not have are (0, 0) with visibility 0."""
-    pose = validate_pose(pose)
-    out = [dict(x=0.0, y=0.0, z=0.0, visibility=0.0) for _ in range(33)]
-    for j, lm in enumerate(MEDIAPIPE33_TO_COCO17):
-        out[lm] = dict(x=float(pose[j, 0]), y=float(pose[j, 1]), z=0.0, visibility=float(pose[j, 2]))
-    return out
-
-_EXPECTED = ("a COCO-17 pose (17, 3), OpenPose keypoints (BODY_18/BODY_25: 54 or 75 numbers, or (18, 3) / (25, 3)), "
-             "MediaPipe landmarks (33 dicts with x, y, or (33, 3/4)), or a dict with 'pose_keypoints_2d', 'people' or 'pose_landmarks'")
-
-def _is_landmark_list(pose) -> bool:
-    return isinstance(pose, (list, tuple)) and len(pose) > 0 and (isinstance(pose[0], dict) or hasattr(pose[0], "visibility"))
-
-def pose_format(pose) -> str:
-    "Which of `POSE_FORMATS` a pose is, from its type and shape; a ValueError saying what was expected otherwise."
-    if isinstance(pose, dict):
-        if "pose_keypoints_2d" in pose or "people" in pose: return "openpose"
-        if "pose_landmarks" in pose or "landmarks" in pose: return "mediapipe"
-        raise ValueError(f"pose: a dict pose needs 'pose_keypoints_2d' (OpenPose), 'people' (an OpenPose frame) or "
-                         f"'pose_landmarks' (MediaPipe), got the keys {sorted(map(str, pose))[:8]}")
-    if _is_landmark_list(pose): return "mediapipe"
-    if isinstance(pose, torch.Tensor): pose = pose.detach().cpu()
-    try: arr = np.asarray(pose, dtype=np.float32)
-    except (TypeError, ValueError) as e: raise ValueError(f"pose: could not convert to a float array ({e}); expected {_EXPECTED}") from e
-    if arr.ndim == 2 and arr.shape == (17, 3): return "coco17"
-    if arr.ndim == 2 and arr.shape[0] == 33 and arr.shape[1] in (3, 4): return "mediapipe"
-    if (arr.ndim == 1 and arr.size in (54, 75)) or (arr.ndim == 2 and arr.shape in ((18, 3), (25, 3))): return "openpose"
-    hint = " (x, y only: append a visibility column of ones)" if arr.shape == (17, 2) else ""
-    raise ValueError(f"pose: expected {_EXPECTED}; got an array of shape {arr.shape}{hint}")
-
-def as_coco_pose(pose, width: float | None = None, height: float | None = None, threshold: float = 0.05) -> np.ndarray:
-    """A pose in any of `POSE_FORMATS` -> COCO-17 float32 (17, 3) in [0, 1]. OpenPose pixel coordinates are divided
-    by the image `width`/`height`, its confidences thresholded at `threshold`; a JSON string is parsed first."""
-    if isinstance(pose, (str, bytes)):
-        try: pose = json.loads(pose)
-        except json.JSONDecodeError as e: raise ValueError(f"pose: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from e
-    fmt = pose_format(pose)
-    if fmt == "coco17": return validate_pose(pose.detach().cpu() if isinstance(pose, torch.Tensor) else pose)
-    if fmt == "mediapipe":
-        if isinstance(pose, dict): pose = pose.get("pose_landmarks", pose.get("landmarks"))
-        return from_mediapipe(pose, name="pose (MediaPipe landmarks)")
-    if isinstance(pose, dict) and "people" in pose:
-        people = pose["people"]
-        if not isinstance(people, list) or not people: raise ValueError("pose: the OpenPose frame's 'people' is empty or not a list")
-        pose = people[0]
-        if not isinstance(pose, dict) or "pose_keypoints_2d" not in pose:
-            raise ValueError("pose: people[0].pose_keypoints_2d is missing")
-    kps = pose["pose_keypoints_2d"] if isinstance(pose, dict) else pose
-    return from_openpose(kps, None, width, height, threshold, name="pose (OpenPose pose_keypoints_2d)")
+# the reader lives in zizi.pose (one reader for every entry point); its names stay importable from zizi.realtime
+from .pose import POSE_FORMATS, as_coco_pose, pose_format, to_mediapipe
 
 # %% ../nbs/13_realtime.ipynb #23821941
-DEFAULT_STEPS = 1       # sampler steps per frame: one step of today's multi-step models; distilled students replace it
+DEFAULT_LIVE_MODEL = "pose64_1step"   # what `Performer.from_pretrained()` loads: pose64's one-step student (notebook 12)
+DEFAULT_STEPS = 1       # sampler steps per frame of a multi-step model on stage (a student brings its own: sampling.json)
 DEFAULT_THREADS = 1     # torch threads for batch-1 steps: measured in section 3 (2 threads were no faster on 2 cores)
 NO_ATTRS = "none"       # a look without attribute condition (the model's null tokens)
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -99,26 +49,27 @@ STAGES = ("pose", "conditioning", "network", "decode", "uint8", "total")
 @dataclass
 class PerformerConfig(ConfigMixin):
     "Everything a `Performer` keeps fixed while the pose moves: the sampler, the look, how poses are read, the live tricks."
-    steps: int = DEFAULT_STEPS        # sampler steps per frame
-    guidance: float = DEFAULT_GUIDANCE
+    steps: int | None = None          # sampler steps per frame; None: the model's own (`live_defaults`)
+    guidance: float | None = None     # classifier-free guidance; None: the model's own (`live_defaults`)
     sampler: str = "dpmpp_2m"         # a deterministic sampler (the noise is fixed per look)
     seed: int = 0                     # the look's noise, and the attributes left "random"
     attrs: object = RANDOM            # "random", "none", or a dict of some attributes (the rest from the seed)
-    width: float | None = None        # image size of OpenPose pixel coordinates
+    width: float | None = None        # the camera's image size: frames its pixels (OpenPose, COCO) and MediaPipe's fractions
     height: float | None = None
     threshold: float = 0.05           # OpenPose confidence above which a joint is visible
+    person: object = "largest"        # of several people in a frame: "largest", "confident" or an index (zizi.pose.choose_person)
     normalize: bool = False           # centre and scale every pose into the frame (zizi.pose.normalize_pose)
     noise: str = "fixed"              # "fixed": one x_T per look; "fresh": new noise every frame (the flicker baseline)
     img2img: float = 0.0              # > 0: start from the previous frame noised to this fraction of the schedule
     still: float = 0.0                # > 0: return the previous frame while no joint moved more than this (frame fraction)
-    precision: str = "auto"           # "auto" (zizi.core.autocast_dtype), "fp32" or "bf16"
+    precision: str = "auto"           # "auto" (`live_dtype`: fp32 on a CPU, the GPU's reduced precision), "fp32" or "bf16"
     threads: int | None = DEFAULT_THREADS   # torch threads (process-wide); None leaves torch's setting
 
     def __post_init__(self):
-        if isinstance(self.steps, bool) or int(self.steps) != self.steps or self.steps < 1:
-            raise ValueError(f"PerformerConfig.steps must be a positive integer, got {self.steps!r}")
-        if not (np.isfinite(self.guidance) and self.guidance >= 0):
-            raise ValueError(f"PerformerConfig.guidance must be a finite number >= 0, got {self.guidance!r}")
+        if self.steps is not None and (isinstance(self.steps, bool) or int(self.steps) != self.steps or self.steps < 1):
+            raise ValueError(f"PerformerConfig.steps must be a positive integer (or None: the model's own), got {self.steps!r}")
+        if self.guidance is not None and not (np.isfinite(self.guidance) and self.guidance >= 0):
+            raise ValueError(f"PerformerConfig.guidance must be a finite number >= 0 (or None: the model's own), got {self.guidance!r}")
         if self.sampler not in DETERMINISTIC_SAMPLERS:
             raise ValueError(f"PerformerConfig.sampler must be one of {DETERMINISTIC_SAMPLERS} (deterministic: the noise is "
                              f"fixed per look), got {self.sampler!r}")
@@ -127,8 +78,20 @@ class PerformerConfig(ConfigMixin):
                 raise ValueError(f"PerformerConfig.{name} must be one of {options}, got {getattr(self, name)!r}")
         if not 0 <= self.img2img < 1: raise ValueError(f"PerformerConfig.img2img must be in [0, 1) (0 = off), got {self.img2img!r}")
         if not self.still >= 0: raise ValueError(f"PerformerConfig.still must be >= 0 (0 = off), got {self.still!r}")
+        check_person(self.person)
         if self.threads is not None and (int(self.threads) != self.threads or self.threads < 1):
             raise ValueError(f"PerformerConfig.threads must be None or a positive integer, got {self.threads!r}")
+
+def live_dtype(device: torch.device) -> torch.dtype | None:
+    """`precision="auto"` for one frame at a time: the device's reduced precision on a GPU (`autocast_dtype`), fp32 on a
+    CPU — where batch-1 bf16 measured slower than fp32 even with native bf16 (section 3: the casts outweigh the matmuls)."""
+    return None if torch.device(device).type == "cpu" else autocast_dtype(device)
+
+def live_defaults(pipe: PosePipeline) -> dict:
+    """The steps and guidance a `Performer` uses when not told: a distilled student's own (its folder's `sampling.json`:
+    one step, unguided), else `DEFAULT_STEPS` and `DEFAULT_GUIDANCE` (a multi-step model cut to the live budget)."""
+    d = pipe.defaults
+    return {"steps": d["steps"], "guidance": d["guidance"]} if pipe.distilled else {"steps": DEFAULT_STEPS, "guidance": DEFAULT_GUIDANCE}
 
 # %% ../nbs/13_realtime.ipynb #7367a3f0
 def _sync(device: torch.device) -> float:
@@ -149,13 +112,14 @@ class Performer:
     poses in any of `POSE_FORMATS`, per-stage `timings` (ms) after every step and a running `fps`."""
     def __init__(self, pipe: PosePipeline, config: PerformerConfig | None = None, **options):
         self.pipe = pipe
-        self.config = (config or PerformerConfig()).with_changes(options)
+        c = (config or PerformerConfig()).with_changes(options)
+        self.config = c.with_changes({k: v for k, v in live_defaults(pipe).items() if getattr(c, k) is None})
         if self.config.threads is not None: torch.set_num_threads(int(self.config.threads))
         mc = pipe.config
         self._shape = (1, mc.unet.out_channels, mc.size, mc.size)
         self._betas = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).betas
         self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(self._betas, dtype=torch.float64), 0).float()
-        self._dtype = {"auto": autocast_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[self.config.precision]
+        self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[self.config.precision]
         self.timings: dict[str, float] = {}
         self.frames = self.network_calls = 0
         self._totals: deque = deque(maxlen=30)
@@ -164,8 +128,8 @@ class Performer:
 
     @classmethod
     def from_pretrained(cls, name: str | Path | None = None, device: str | torch.device | None = None, **options) -> Performer:
-        "A `Performer` around `PosePipeline.from_pretrained(name, device)` (None: the default model); `options` go to `PerformerConfig`."
-        return cls(PosePipeline.from_pretrained(name, device), **options)
+        "A `Performer` around `PosePipeline.from_pretrained(name, device)` (None: `DEFAULT_LIVE_MODEL`); `options` go to `PerformerConfig`."
+        return cls(PosePipeline.from_pretrained(name or DEFAULT_LIVE_MODEL, device), **options)
 
     @property
     def image_size(self) -> int: return self.pipe.image_size
@@ -209,8 +173,8 @@ class Performer:
     def read_pose(self, pose) -> np.ndarray:
         "A pose in any of `POSE_FORMATS` -> the COCO-17 (17, 3) this performer draws (normalised if configured), checked as the pipeline checks poses."
         c = self.config
-        p = as_coco_pose(pose, c.width, c.height, c.threshold)
-        p = normalize_pose(p) if c.normalize else p
+        p = as_coco_pose(pose, c.width, c.height, c.threshold, person=c.person, keep_outside=c.normalize)
+        p = normalize_pose(p) if c.normalize else p                    # (fits every joint, the ones outside the crop too)
         prepare_poses(p)                                               # e.g. pixels by mistake
         return p
 
@@ -300,12 +264,12 @@ def dance_with(performer: Performer, poses) -> np.ndarray:
 DANCE_SOURCE = "dance"
 
 def pose_source(source: str | Path, stdin=None, frames_per_move: int = 8) -> Iterator[tuple[str, object]]:
-    """(where, pose) pairs from a `.npy` file, a folder of OpenPose JSON files, "-" (JSON lines on `stdin`, default
+    """(where, pose) pairs from a `.npy` file, a folder of pose JSON files, "-" (JSON lines on `stdin`, default
     sys.stdin) or "dance" (the preset choreography); poses are in any format `Performer.step` reads. The source is
     checked now, read lazily."""
     path = Path(source)
     if str(source) not in ("-", DANCE_SOURCE) and not path.is_dir() and not (path.suffix == ".npy" and path.is_file()):
-        raise ValueError(f"{source}: expected a .npy pose sequence, a folder of OpenPose .json files, '-' (JSON lines on "
+        raise ValueError(f"{source}: expected a .npy pose sequence, a folder of .json pose files, '-' (JSON lines on "
                          f"standard input) or '{DANCE_SOURCE}'" + ("" if path.exists() else " (no such file or folder)"))
     return _read_source(source, stdin, frames_per_move)
 
@@ -323,13 +287,13 @@ def _read_source(source, stdin, frames_per_move: int) -> Iterator[tuple[str, obj
     path = Path(source)
     if path.is_dir():
         files = sorted(path.glob("*.json"))
-        if not files: raise ValueError(f"{path}: no OpenPose .json files in this folder")
+        if not files: raise ValueError(f"{path}: no .json pose files in this folder")
         for f in files:
-            try: data = json.loads(f.read_text())
-            except json.JSONDecodeError as e: raise ValueError(f"{f}: not valid JSON ({e.msg} at line {e.lineno})") from e
-            if not isinstance(data, dict) or not isinstance(data.get("people"), list):
-                raise ValueError(f"{f}: expected an OpenPose frame with a 'people' list")
-            if data["people"]: yield str(f), data["people"][0]
+            text = f.read_text()
+            try: data = json.loads(text)
+            except json.JSONDecodeError: yield str(f), text; continue          # the reader refuses it, naming the file
+            if isinstance(data, dict) and data.get("people") == []: continue   # nobody in this frame
+            yield str(f), data                                                # the performer's reader chooses the person
         return
     if path.suffix == ".npy" and path.is_file():
         try: arr = np.load(path, allow_pickle=False)
@@ -382,30 +346,35 @@ class FrameWriter:
         return self.out
 
 # %% ../nbs/13_realtime.ipynb #948fac7b
-def perform(source: str | Path, out: str | Path, model: str | Path | None = None, steps: int = DEFAULT_STEPS, seed: int = 0,
+def perform(source: str | Path, out: str | Path, model: str | Path | None = None, steps: int | None = None, seed: int = 0,
             attrs=RANDOM, fps: float = 12.0, scale: int = 4, limit: int | None = None, progress: bool = True,
-            stdin=None, device: str | None = None, **options) -> dict:
+            stdin=None, device: str | None = None, skip_bad: bool = False, **options) -> dict:
     """Stream the poses of `source` (see `pose_source`) through a `Performer` into `out` (a .gif, an .mp4 or a folder).
-    Returns a report: frames, seconds, achieved fps, mean ms per stage, network calls and the output path."""
+    Returns a report: frames, seconds, achieved fps, mean ms per stage, network calls, the output path and the poses
+    `skip_bad` skipped ([where, why], the ones the reader refused; without it the first one raises)."""
     poses = pose_source(source, stdin)                                    # bad sources and outputs are refused
     writer = FrameWriter(out, fps, scale)                                 # before a model is loaded
     performer = Performer.from_pretrained(model, device, steps=steps, seed=seed, attrs=attrs, **options)
     from tqdm.auto import tqdm
-    rows, t0 = [], time.perf_counter()
+    rows, skipped, t0 = [], [], time.perf_counter()
     for i, (where, pose) in enumerate(tqdm(poses, desc="zizi perform", unit="frame", disable=not progress)):
         if limit is not None and i >= limit: break
         try: frame = performer.step(pose)
-        except ValueError as e: raise ValueError(f"{where}: {e}") from e
+        except ValueError as e:
+            if not skip_bad: raise ValueError(f"{where}: {e}") from e
+            skipped.append([where, str(e)]); continue
         writer.write(frame)
         rows.append(performer.timings)
     path = writer.close()
     seconds = time.perf_counter() - t0
     return {"frames": len(rows), "seconds": round(seconds, 3), "fps": round(len(rows) / seconds, 2),
             "ms": {k: round(float(np.mean([r[k] for r in rows])), 2) for k in STAGES},
-            "network_calls": performer.network_calls, "out": str(path), "performer": repr(performer)}
+            "network_calls": performer.network_calls, "out": str(path), "performer": repr(performer), "skipped": skipped}
 
 def format_report(report: dict) -> str:
     "One line for the terminal: frames, achieved fps, and ms per stage."
     stages = ", ".join(f"{k} {v:.1f}" for k, v in report["ms"].items() if k != "total")
+    skipped = report.get("skipped") or []
     return (f"{report['frames']} frames in {report['seconds']:.1f} s = {report['fps']:.1f} frames/s achieved "
-            f"({report['ms']['total']:.1f} ms per step: {stages} ms); wrote {report['out']}")
+            f"({report['ms']['total']:.1f} ms per step: {stages} ms); wrote {report['out']}"
+            + "".join(f"\n  skipped a bad pose: {where}: {why}" for where, why in skipped))

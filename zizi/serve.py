@@ -23,9 +23,9 @@ from .realtime import Performer
 from .renderer import ATTRIBUTES, attrs_to_names
 
 # %% auto #0
-__all__ = ['ENVELOPE_KEYS', 'ServeConfig', 'is_loopback', 'required_token', 'MessageTooLarge', 'check_size', 'read_message',
-           'encode_image', 'LiveState', 'TokenGate', 'read_body', 'make_app', 'page_html', 'server_url', 'make_server',
-           'serve']
+__all__ = ['ENVELOPE_KEYS', 'MAX_DEPTH', 'ServeConfig', 'is_loopback', 'required_token', 'MessageTooLarge', 'check_size',
+           'read_message', 'error_text', 'encode_image', 'LiveState', 'TokenGate', 'read_body', 'make_app', 'page_html',
+           'server_url', 'make_server', 'serve']
 
 # %% ../nbs/14_serve.ipynb #57131ed6
 @dataclass
@@ -62,18 +62,28 @@ class MessageTooLarge(ValueError):
     "A message over the size limit, refused before it is parsed."
 
 ENVELOPE_KEYS = ("pose", "attrs", "seed")
+MAX_DEPTH = 8          # levels of lists/objects in a message; an OpenPose frame in an envelope has 6
 
 def check_size(data: bytes | str, limit: int) -> None:
     "Refuse `data` over `limit` bytes, before anything parses it."
     n = len(data.encode() if isinstance(data, str) else data)
     if n > limit: raise MessageTooLarge(f"message of {n} bytes exceeds the {limit}-byte limit (a pose is under 2 KB)")
 
+def _too_deep(obj, limit: int) -> bool:
+    "Whether parsed JSON `obj` nests lists/objects more than `limit` levels deep (level by level, no recursion)."
+    level = [obj] if isinstance(obj, (list, dict)) else []
+    for _ in range(limit):
+        level = [v for o in level for v in (o.values() if isinstance(o, dict) else o) if isinstance(v, (list, dict))]
+    return bool(level)
+
 def read_message(data: bytes | str, performer: Performer, limit: int = 65536) -> dict:
     """A JSON message -> {"pose": COCO-17 (17, 3), "attrs": ..., "seed": ...} (the keys given), checked as `performer`
     will draw it; a ValueError naming the problem (`MessageTooLarge` over `limit` bytes)."""
     check_size(data, limit)
     try: obj = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"not valid JSON ({e})") from e
+    except RecursionError: raise ValueError(f"not valid JSON (nested too deeply: a message has at most {MAX_DEPTH} levels)") from None
+    except ValueError as e: raise ValueError(f"not valid JSON ({e})") from e           # bad syntax, not UTF-8, a 5000-digit number
+    if _too_deep(obj, MAX_DEPTH): raise ValueError(f"message nested too deeply: at most {MAX_DEPTH} levels of lists and objects")
     if isinstance(obj, dict) and set(obj) & set(ENVELOPE_KEYS):
         extra = sorted(set(obj) - set(ENVELOPE_KEYS))
         if extra: raise ValueError(f"unknown message field(s) {extra}: a message is a pose, or an envelope with {list(ENVELOPE_KEYS)}")
@@ -84,6 +94,11 @@ def read_message(data: bytes | str, performer: Performer, limit: int = 65536) ->
     if "attrs" in msg or "seed" in msg:
         performer.resolve_look(msg.get("attrs", performer.look_spec), msg.get("seed", performer.seed))
     return msg
+
+def error_text(e: Exception, limit: int = 400) -> str:
+    "The reply to a refused message: the error, cut to `limit` characters."
+    s = str(e)
+    return s if len(s) <= limit else s[:limit] + f"... ({len(s)} characters)"
 
 # %% ../nbs/14_serve.ipynb #121f9c5b
 def encode_image(img: np.ndarray, fmt: str = "JPEG", quality: int = 85) -> bytes:
@@ -202,6 +217,7 @@ async def read_body(request, limit: int) -> bytes:
 
 # %% ../nbs/14_serve.ipynb #c2da3671
 _NO_STORE = {"Cache-Control": "no-store"}
+_PART = b"--frame\r\nContent-Type: image/jpeg\r\n\r\n"                  # a part's delimiter and head in the MJPEG stream
 
 def make_app(performer: Performer, config: ServeConfig | None = None, token: str | None = None):
     """The starlette app serving `performer`: see the route table above. `token` (default `required_token(config)`)
@@ -216,7 +232,7 @@ def make_app(performer: Performer, config: ServeConfig | None = None, token: str
 
     def refuse(e: ValueError) -> JSONResponse:
         live.counts["refused"] += 1
-        return JSONResponse({"error": str(e)}, 413 if isinstance(e, MessageTooLarge) else 400)
+        return JSONResponse({"error": error_text(e)}, 413 if isinstance(e, MessageTooLarge) else 400)
 
     async def page(request):
         return HTMLResponse(page_html(performer, token), headers=_NO_STORE)
@@ -241,12 +257,13 @@ def make_app(performer: Performer, config: ServeConfig | None = None, token: str
         n = request.query_params.get("frames", "0")
         if not n.isdigit(): return JSONResponse({"error": f"frames must be a non-negative integer, got {n!r}"}, 400)
         async def parts():
+            yield _PART                                                  # each JPEG leaves with the next part's head
             seen, sent = 0, 0
             while int(n) == 0 or sent < int(n):
                 await live.wait_frame(after_frame=seen)
                 seen, jpg = live.frame_id, live.jpeg
-                yield b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n%s\r\n" % (len(jpg), jpg)
                 sent += 1
+                yield jpg + (b"\r\n--frame--\r\n" if sent == int(n) else b"\r\n" + _PART)   # the close delimiter ends ?frames=N
         return StreamingResponse(parts(), media_type="multipart/x-mixed-replace; boundary=frame", headers=_NO_STORE)
 
     async def state(request): return JSONResponse(live.state(), headers=_NO_STORE)
@@ -257,7 +274,7 @@ def make_app(performer: Performer, config: ServeConfig | None = None, token: str
         async def send(obj: dict):
             async with lock: await ws.send_text(json.dumps(obj))
         async def push_frames():
-            seen = live.frame_id
+            seen = 0                                                     # the frame on screen at once, then every new one
             with suppress(Exception):                                    # the client left: stop quietly
                 while True:
                     await live.wait_frame(after_frame=seen)
@@ -272,7 +289,7 @@ def make_app(performer: Performer, config: ServeConfig | None = None, token: str
                 try: msg = read_message(data, performer, cfg.max_message_bytes)
                 except ValueError as e:
                     live.counts["refused"] += 1
-                    await send({"type": "error", "error": str(e)})
+                    await send({"type": "error", "error": error_text(e)})
                     continue
                 await send({"type": "ack", "id": live.submit(msg)})
         finally:
@@ -316,20 +333,26 @@ const preset = row("preset pose", select(["(camera)"].concat(Object.keys(PRESETS
 const sel = {}; for (const [k, vals] of Object.entries(ATTRS)) sel[k] = row(k, select(["random"].concat(vals), LOOK ? LOOK[k] : "random"));
 const seed = row("seed", Object.assign(document.createElement("input"), {type: "number", min: 0, value: SEED}));
 const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws" + Q);
-const sendMsg = m => ws.readyState === 1 && ws.send(JSON.stringify(m));
-preset.onchange = () => PRESETS[preset.value] && sendMsg({pose: PRESETS[preset.value]});
-for (const s of Object.values(sel)) s.onchange = () => sendMsg({attrs: Object.fromEntries(Object.entries(sel).map(([k, s]) => [k, s.value]))});
-seed.onchange = () => sendMsg({seed: Math.max(0, parseInt(seed.value) || 0)});
+const sent = [];           // the kind of each message not yet answered (answers come back in order)
+let presetId = Infinity;  // the id of the last preset pose sent: a newer pose from elsewhere sets the dropdown back
+const sendMsg = (m, kind) => { if (ws.readyState === 1) { sent.push(kind); ws.send(JSON.stringify(m)); } };
+const samePose = (a, b) => a.every((p, i) => p.every((v, j) => Math.abs(v - b[i][j]) < 1e-3));
+preset.onchange = () => PRESETS[preset.value] && sendMsg({pose: PRESETS[preset.value]}, "preset");
+for (const s of Object.values(sel)) s.onchange = () => sendMsg({attrs: Object.fromEntries(Object.entries(sel).map(([k, s]) => [k, s.value]))}, "look");
+seed.onchange = () => sendMsg({seed: Math.max(0, parseInt(seed.value) || 0)}, "look");
 function drawSkeleton(pose) { const c = document.getElementById("skel"), g = c.getContext("2d");
   g.fillStyle = "#000"; g.fillRect(0, 0, c.width, c.height); g.strokeStyle = "#0cf"; g.lineWidth = 4; g.fillStyle = "#fc0";
   for (const [a, b] of EDGES) if (pose[a][2] > 0 && pose[b][2] > 0) { g.beginPath();
     g.moveTo(pose[a][0] * c.width, pose[a][1] * c.height); g.lineTo(pose[b][0] * c.width, pose[b][1] * c.height); g.stroke(); }
   for (const p of pose) if (p[2] > 0) { g.beginPath(); g.arc(p[0] * c.width, p[1] * c.height, 5, 0, 7); g.fill(); } }
 ws.onmessage = ev => { const m = JSON.parse(ev.data);
+  if (m.type === "ack" && sent.shift() === "preset") presetId = m.id;
   if (m.type === "frame") { drawSkeleton(m.pose); err.textContent = "";
+    if (m.message > presetId && !sent.includes("preset") && PRESETS[preset.value] && !samePose(PRESETS[preset.value], m.pose))
+      preset.value = "(camera)";
     document.getElementById("status").textContent = "frame " + m.frame + " · " + m.fps + " frames/s · " +
       Object.entries(m.ms).map(([k, v]) => k + " " + v.toFixed(1)).join(", ") + " ms"; }
-  else if (m.type === "error") err.textContent = "error: " + m.error; };
+  else if (m.type === "error") { sent.shift(); err.textContent = "error: " + m.error; } };
 ws.onclose = () => { document.getElementById("status").textContent = "disconnected"; };
 </script></body></html>"""
 
