@@ -408,13 +408,7 @@ def _finetune(args) -> None:
     given = {k: v for k, v in dict(base=args.base, lr=args.lr).items() if v is not None}
     cfg = FinetuneConfig(steps=args.steps, batch_size=args.batch, flip=not args.no_flip, seed=args.seed, device=args.device, **given)
     attrs = parse_attrs(args.attr) or None
-    frames = args.frames
-    if args.skip_bad or args.person != "largest":           # the reading options go to the dataset, built here at the model's size
-        from zizi.data import FolderDataset
-        from zizi.pipeline import PosePipeline
-        size = PosePipeline.from_pretrained(cfg.base, device="cpu").model.config.size
-        frames = FolderDataset(args.frames, size=size, keypoints=args.keypoints, attrs=attrs, person=args.person, skip_bad=args.skip_bad)
-    tr = finetune_pose_model(frames, args.out, cfg, keypoints=args.keypoints, attrs=attrs)
+    tr = finetune_pose_model(args.frames, args.out, cfg, keypoints=args.keypoints, attrs=attrs, person=args.person, skip_bad=args.skip_bad)
     then = f"zizi generate POSES --model {args.out} --out {Path(args.out) / 'drawn'}" + ("" if attrs else " --no-attrs")
     print(f"zizi finetune: step {tr.step}/{cfg.steps} from {cfg.base}; model in {Path(args.out) / 'final'}\n"
           f"  next: {then}")

@@ -80,10 +80,11 @@ def _frames_preview_fn(data, n: int = 8, use_attrs: bool = False):
 
 # %% ../nbs/09f_finetune.ipynb #c9d00012
 def finetune_pose_model(frames, out_dir: str | Path, config: FinetuneConfig | None = None, keypoints=None, attrs=None,
-                        progress: bool = True, until: int | None = None):
+                        progress: bool = True, until: int | None = None, person="largest", skip_bad: bool = False):
     '''Fine-tune a trained pose model on your frames into `out_dir` (resuming from its latest checkpoint); returns the
     `Trainer`. `frames`: a folder of images + OpenPose/COCO keypoints (`FolderDataset`, with `keypoints` as there) or a
-    dataset of `image`/`pose` items. Without `attrs` the frames teach the model's null attributes, so afterwards
+    dataset of `image`/`pose` items (`person`, `skip_bad`: `FolderDataset`'s reading options). Without `attrs` the
+    frames teach the model's null attributes, so afterwards
     `PosePipeline.from_pretrained(out_dir)(poses)` draws your performer; with `attrs` (one assignment) they teach that one.'''
     from zizi.train import TrainConfig, Trainer, write_recipe
     cfg = config or FinetuneConfig()
@@ -92,7 +93,9 @@ def finetune_pose_model(frames, out_dir: str | Path, config: FinetuneConfig | No
     if attrs is not None and not mcfg.use_attrs:
         raise ValueError(f"attrs were given, but the base model {cfg.base!r} has no attribute encoder: pass attrs=None")
     if isinstance(frames, torch.utils.data.Dataset): data, source = frames, f"<{type(frames).__name__} of {len(frames)}>"
-    else: data, source = FolderDataset(frames, size=mcfg.size, keypoints=keypoints, attrs=attrs), str(Path(frames).resolve())
+    else:
+        data = FolderDataset(frames, size=mcfg.size, keypoints=keypoints, attrs=attrs, person=person, skip_bad=skip_bad)
+        source = str(Path(frames).resolve())
     if len(data) == 0: raise ValueError(f"frames: {source} holds no frames")
     first = data[0]
     if "image" not in first or "pose" not in first: raise KeyError(f"frames: items need 'image' and 'pose', got {sorted(first)}")
