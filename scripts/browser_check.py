@@ -144,6 +144,16 @@ class Offline:
         return route.abort()
 
 
+def offline_page(browser, origin: str, width: int, height: int):
+    "A new page of `width`×`height` whose requests may reach only `origin` (the returned `Offline` router records the rest)."
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    offline = Offline(origin)
+    ctx.route("**/*", offline)
+    page = ctx.new_page()
+    page.set_default_timeout(120_000)
+    return page, offline
+
+
 def launch(pw, chromium: str):
     args = ["--no-sandbox"] if os.geteuid() == 0 else []      # Chromium refuses to run as root with its sandbox
     return pw.chromium.launch(executable_path=chromium, args=args + ["--disable-gpu", "--no-first-run"])
@@ -273,11 +283,7 @@ def check_notebook(nb: Path, args, chromium: str) -> tuple[bool, str]:
             origin = f"http://127.0.0.1:{port}"
             browser = launch(pw, chromium)
             try:
-                ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-                offline = Offline(origin)
-                ctx.route("**/*", offline)
-                page = ctx.new_page()
-                page.set_default_timeout(120_000)
+                page, offline = offline_page(browser, origin, 1400, 1000)
                 page.goto(f"{origin}/lab/tree/nbs/{rel.as_posix()}?token={token}")
                 page.wait_for_selector(".jp-Notebook .jp-Cell")
                 kernel_ready(page, 300)
@@ -385,11 +391,7 @@ def check_serve(args, chromium: str) -> tuple[bool, str]:
         wait_port(port, proc, 300, log)
         browser = launch(pw, chromium)
         try:
-            ctx = browser.new_context(viewport={"width": 900, "height": 900})
-            offline = Offline(origin)
-            ctx.route("**/*", offline)
-            page = ctx.new_page()
-            page.set_default_timeout(120_000)
+            page, offline = offline_page(browser, origin, 900, 900)
             console = []
             page.on("console", lambda m: m.type == "error" and console.append(m.text))
             page.on("pageerror", lambda e: console.append(str(e)))

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .core import ConfigMixin, autocast_dtype, to_uint8, write_safetensors
+from .live import DETERMINISTIC_SAMPLERS
 from .pipeline import PosePipeline
 from .pose_model import PoseModel, held_out_conditions, pose_denoiser, pose_sample
 from .sampling import SAMPLERS, make_timesteps
@@ -52,7 +53,7 @@ class DistillConfig(ConfigMixin):
     teacher_steps: int = 15        # the teacher's sampler steps (its best setting)
     guidance: float = 1.0          # the teacher's guidance, absorbed by the student (which then runs unguided)
     sampler: str = "dpmpp_2m"      # a deterministic sampler: noise -> image is a fixed map the student can learn
-    n_pairs: int = 6000            # teacher trajectories (noise, condition) -> image
+    n_pairs: int = 5000            # teacher trajectories (noise, condition) -> image
     keep: int = 4                  # states kept along each trajectory besides the starting noise
     p_start: float = 0.5           # share of training examples taken at the starting noise (the one-step input)
     loss: str = "pseudo_huber"     # "pseudo_huber" (improved consistency training) or "mse"
@@ -61,8 +62,8 @@ class DistillConfig(ConfigMixin):
 
     def __post_init__(self):
         if self.loss not in LOSSES: raise ValueError(f"DistillConfig.loss must be one of {LOSSES}, got {self.loss!r}")
-        if self.sampler not in ("ddim", "dpmpp_2m"):
-            raise ValueError(f"DistillConfig.sampler must be deterministic ('ddim' or 'dpmpp_2m'), got {self.sampler!r}")
+        if self.sampler not in DETERMINISTIC_SAMPLERS:
+            raise ValueError(f"DistillConfig.sampler must be deterministic, one of {DETERMINISTIC_SAMPLERS}, got {self.sampler!r}")
         if not 1 <= self.teacher_steps <= 1000: raise ValueError(f"DistillConfig.teacher_steps must be in [1, 1000], got {self.teacher_steps}")
         if not 0 <= self.keep < self.teacher_steps:
             raise ValueError(f"DistillConfig.keep must be in [0, teacher_steps - 1 = {self.teacher_steps - 1}], got {self.keep}")
@@ -147,10 +148,11 @@ def pseudo_huber(pred: torch.Tensor, target: torch.Tensor, c: float | None = Non
     return ((d.pow(2).sum(1) + c * c).sqrt() - c).mean()
 
 def student_loss(model, batch: dict, generator: torch.Generator, config, p_start: float = 0.5,
-                 loss: str = "pseudo_huber") -> torch.Tensor:
+                 loss: str = "pseudo_huber", alphas_cumprod: torch.Tensor | None = None) -> torch.Tensor:
     """The distillation loss of one batch: each example picks a state along its teacher trajectory (the starting
     noise with probability `p_start`, else one of the others) and the student's x0 from there must be the teacher's sample.
-    `config` is the student's `PoseModelConfig` (`model` may be wrapped by accelerate)."""
+    `config` is the student's `PoseModelConfig` (`model` may be wrapped by accelerate); pass its schedule's
+    `alphas_cumprod` to spare building the schedule at every batch."""
     states, ts, target = batch["states"], batch["timesteps"], batch["x0"]
     b, k = states.shape[:2]
     u = torch.rand(b, generator=generator)
@@ -158,10 +160,9 @@ def student_loss(model, batch: dict, generator: torch.Generator, config, p_start
     idx = torch.where(u < p_start, torch.zeros_like(later), later).to(states.device)
     rows = torch.arange(b, device=states.device)
     x, t = states[rows, idx], ts[rows, idx]
-    cfg = config
-    out = model(x, t, batch["pose"], batch["attrs"] if cfg.use_attrs else None)
-    ac = torch.cumprod(1 - NoiseSchedule.from_kind(cfg.schedule, cfg.n_train_steps).betas.float(), 0).to(x.device)
-    x0 = pred_to_x0_eps(cfg.prediction, out.float(), x.float(), t, ac)[0]
+    out = model(x, t, batch["pose"], batch["attrs"] if config.use_attrs else None)
+    if alphas_cumprod is None: alphas_cumprod = NoiseSchedule.from_kind(config.schedule, config.n_train_steps).alphas_cumprod
+    x0 = pred_to_x0_eps(config.prediction, out.float(), x.float(), t, alphas_cumprod.to(x.device))[0]
     return pseudo_huber(x0, target) if loss == "pseudo_huber" else torch.nn.functional.mse_loss(x0, target.float())
 
 # %% ../nbs/12_distill.ipynb #2eee4935
@@ -192,8 +193,9 @@ def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, ca
     torch.manual_seed(tcfg.seed)
     student = copy.deepcopy(teacher.model).cpu().train()
     sample_fn = None if teacher.vae is not None else student_preview_fn()
+    ac = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).alphas_cumprod
     trainer = Trainer(student, TrajectoryDataset(cache), tcfg, sample_fn=sample_fn,
-                      loss_fn=lambda model, batch, gen: student_loss(model, batch, gen, mc, cfg.p_start, cfg.loss))
+                      loss_fn=lambda model, batch, gen: student_loss(model, batch, gen, mc, cfg.p_start, cfg.loss, ac))
     trainer.train(progress=progress, until=until)
     if trainer.step == tcfg.max_steps:
         final = out_dir / "final"
