@@ -31,8 +31,9 @@ def git_commit() -> str | None:
 
 
 def write_result(name: str, result: dict, path: Path | None = None) -> Path:
-    "Write `result` as bench/results/<name>.json (or `path`) atomically and print where it went."
+    "Write `result` (with the git commit it came from) as bench/results/<name>.json (or `path`) atomically and print where it went."
     path = Path(path) if path else RESULTS / f"{name}.json"
+    result = {**result, "commit": result.get("commit") or git_commit()}      # the code the numbers came from
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(result, indent=2) + "\n")

@@ -19,7 +19,8 @@ bf16 rows, fp32 for fp32 rows, at the row's thread count).
 Rows, per resolution (64 px pixel space: pose64; 128 px from 32x32x4 latents: latent128):
   * realtime — `zizi.realtime.Performer` with a one-step student (`--models`: names in data/pretrained, run names whose
     `final/` exists, or folders; missing ones are skipped with a note) at the steps/guidance of its `sampling.json`
-    (1 / 1), with 1 and 2 torch threads, and in fp32 at DEFAULT_THREADS (what bf16 autocast buys; `--realtime-fp32 0`
+    (1 / 1), with 1 and 2 torch threads, eager and compiled (*realtime compiled*: `Performer(compile=True)`, torch.compile's
+    inductor; its first frames, which compile, are the untimed warm-up; its GFLOP are the eager row's), and in fp32 at DEFAULT_THREADS (what bf16 autocast buys; `--realtime-fp32 0`
     leaves it out);
   * teacher — the multi-step model through the same Performer at 15 steps (guidance 1 and the Performer's default 2)
     and at 1 step (guidance 1 and 2), at `zizi.realtime.DEFAULT_THREADS`;
@@ -212,10 +213,10 @@ def run_row(performer, poses, attrs, warmup: int) -> tuple[np.ndarray, list[dict
 
 
 def summarise(label: str, kind: str, group: str, performer, steps: int, guidance: float, threads: int, precision: str,
-              poses, attrs, warmup: int, judge, peaks: dict | None, pck: bool = True) -> tuple[dict, dict]:
-    "Time one setting; the README row and the per-stage medians."
+              poses, attrs, warmup: int, judge, peaks: dict | None, pck: bool = True, flops: float | None = None) -> tuple[dict, dict]:
+    "Time one setting; the README row and the per-stage medians (`flops`: the frame's, when the counter cannot see them)."
     frames, timings = run_row(performer, poses, attrs, warmup)
-    flops = frame_flops(lambda: performer.step(poses[0], None if attrs is None else attrs[0]))
+    if flops is None: flops = frame_flops(lambda: performer.step(poses[0], None if attrs is None else attrs[0]))
     p50, p90 = (float(v) for v in np.percentile([t["total"] for t in timings], [50, 90]))
     score = None
     if pck:
@@ -248,6 +249,7 @@ def main() -> None:
                     help="model names (data/pretrained/<name> or runs/<name>/final) or folders; a model whose sampling.json "
                          "says 1 step is timed as the realtime path, the others as teachers; missing ones are skipped")
     ap.add_argument("--frames", type=int, default=48, help="timed frames per realtime / 1-step row")
+    ap.add_argument("--no-compile", action="store_true", help="leave out the realtime rows with Performer(compile=True)")
     ap.add_argument("--slow-frames", type=int, default=None, help="timed frames per 15- and 20-step row (default frames/4, at least 3)")
     ap.add_argument("--poses", choices=("dance", "held_out"), default="dance")
     ap.add_argument("--realtime-threads", default="1,2", help="torch threads of the realtime rows (teacher and diffusers "
@@ -313,11 +315,15 @@ def main() -> None:
                             "sampling": pipe.defaults}
         for spec, path, pipe in realtime:
             steps, g = int(pipe.defaults["steps"]), float(pipe.defaults["guidance"])
-            settings = [(t, args.precision, precision) for t in rt_threads]
-            if args.realtime_fp32 and precision != "fp32": settings.append((DEFAULT_THREADS, "fp32", "fp32"))
-            for t, prec_opt, prec in settings:
-                perf = Performer(pipe, steps=steps, guidance=g, threads=t, precision=prec_opt)
-                r, s = summarise(spec, "realtime", group, perf, steps, g, t, prec, *fast, 2, judge, peaks)
+            settings = [(t, args.precision, precision, False) for t in rt_threads]
+            if not args.no_compile: settings += [(t, args.precision, precision, True) for t in rt_threads]
+            if args.realtime_fp32 and precision != "fp32": settings.append((DEFAULT_THREADS, "fp32", "fp32", False))
+            eager_flops = None
+            for t, prec_opt, prec, comp in settings:
+                perf = Performer(pipe, steps=steps, guidance=g, threads=t, precision=prec_opt, compile=comp)
+                r, s = summarise(spec, "realtime compiled" if comp else "realtime", group, perf, steps, g, t, prec, *fast, 2,
+                                 judge, peaks, flops=eager_flops if comp else None)
+                if not comp: eager_flops = r["gflop"] * 1e9             # inductor's kernels are invisible to the counter
                 rows.append(r); stages.append(s)
         for spec, path, pipe in teachers:
             for steps, g in TEACHER_SETTINGS:

@@ -5,11 +5,9 @@ each reads held-out renders (notebook 07b shows the table).
     python scripts/critic_experiments.py --size 32 --out nbs/results/critic_variants.json --save-dir runs/critics
     python scripts/critic_experiments.py --size 32 --out nbs/results/critic_variants.json --save-dir runs/critics \
         --pose-models pose32 pose64
-    python scripts/critic_experiments.py --size 32 --out nbs/results/critic_variants.json --save-dir runs/critics \
-        --ship data/pretrained/judge_attrs32
 
 Variants: the shipped critic (mean pooling, 1,500 steps on 20,000 renders) is evaluated as it is; the others are
-trained with `zizi.quality.train_attribute_judge` (mean+max pooling at the shipped budget, then a 3x longer run on 2x the renders). Every variant
+trained with `zizi.judges.train_attribute_judge` (mean+max pooling at the shipped budget, then a 3x longer run on 2x the renders). Every variant
 is scored on the same 1,000 held-out renders, `PerformerDataset(1000, size, seed=456)`. Each finished variant is
 written to the JSON file at once, so an interrupted run keeps what it measured and a rerun skips it.
 
@@ -17,9 +15,8 @@ With `--pose-models`, each shipped pose model generates images for the 128 held-
 (`evaluate_pose_model`: 15 DPM-Solver++ steps, guidance 2, downsized to the critic's size) and every variant (the
 trained ones loaded from `--save-dir`) reads their attributes: does a better judge change the verdict on the models?
 
-With `--ship DEST`, the trained variant that reads the held-out renders best is copied from `--save-dir` to DEST
-(config.json, model.safetensors, metrics.json with its accuracy and this command): the attribute judge that
-`zizi.quality.load_attribute_judge` loads.
+The best variant (mean+max pooling, 4,500 steps, 40k renders) became the shipped attribute judges: `zizi train judge
+--size 32` (and 64) trains exactly it and `--ship` ships it (notebook 15).
 """
 import argparse, dataclasses, json, sys, time
 from pathlib import Path
@@ -40,7 +37,6 @@ def main() -> None:
     ap.add_argument("--out", required=True, help="JSON file; variants already in it are skipped")
     ap.add_argument("--save-dir", default=None, help="also save each trained critic here (one folder per variant)")
     ap.add_argument("--pose-models", nargs="*", default=[], help="shipped pose models to judge with every variant")
-    ap.add_argument("--ship", default=None, metavar="DEST", help="copy the best trained variant here (the attribute judge)")
     args = ap.parse_args()
     from zizi.renderer import ATTR_NAMES
     from zizi.data import PerformerDataset
@@ -70,21 +66,6 @@ def main() -> None:
         print(name, json.dumps(runs[name]))
         out.write_text(json.dumps(res, indent=1) + "\n")
     if args.pose_models: judge_pose_models(args, res, out)
-    if args.ship: ship_best(args, res, command)
-
-
-def ship_best(args, res: dict, command: str) -> None:
-    "Copy the trained variant with the best held-out mean accuracy from --save-dir to --ship, with a metrics.json."
-    from zizi.judges import AttributeJudge
-    if args.save_dir is None: raise SystemExit("--ship needs --save-dir (the folder the trained variants were saved in)")
-    trained = [(i, name) for i, name in enumerate(VARIANTS) if VARIANTS[name] is not None and name in res["variants"]]
-    if not trained: raise SystemExit(f"no trained variant in {args.out} to ship")
-    i, name = max(trained, key=lambda t: res["variants"][t[1]]["mean"])
-    dest = AttributeJudge.from_pretrained(variant_dir(args.save_dir, args.size, i)).save_pretrained(args.ship)
-    info = {"variant": name, "command": command, "heldout": res["heldout"],
-            "heldout_attribute_accuracy": res["variants"][name]["accuracy"]}
-    (Path(dest) / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")
-    print("shipped", name, "->", dest)
 
 
 def judge_pose_models(args, res: dict, out: Path) -> None:

@@ -5,6 +5,8 @@
     python scripts/distill_table.py --rows teacher     # only the teachers' rows (merged into an existing table)
     python scripts/distill_table.py --rows student     # only the students' rows, e.g. when a student is retrained
     python scripts/distill_table.py --time-only        # re-time every row of the table in one pass, rows taking turns
+    python scripts/distill_table.py --teachers pose64 --rows student --student runs/pose64_1step_cd/final --label consistency
+                                                       # another student of a teacher (e.g. consistency distillation), as rows of its own
 
 For every teacher (pose64, latent128) and its student (<teacher>_1step, shipped or under runs/<teacher>_1step/final), on
 the same 256 held-out conditions (`PerformerDataset(256, size, seed=789)`, seed 0): sampler steps, network evaluations
@@ -108,6 +110,8 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "nbs/results/distill.json"))
     ap.add_argument("--rows", choices=("all", "teacher", "student"), default="all")
     ap.add_argument("--time-only", action="store_true")
+    ap.add_argument("--student", default=None, help="a student folder to evaluate instead of the shipped one (one teacher; with --label)")
+    ap.add_argument("--label", default=None, help="names --student's rows: role 'student (LABEL)', model <teacher>_1step_LABEL")
     args = ap.parse_args()
     from zizi.judges import load_fid_judge
     from zizi.pipeline import PosePipeline
@@ -130,16 +134,19 @@ def main() -> None:
             for steps, g in ((15, 1.0), (15, 2.0), (2, 1.0), (1, 1.0)):
                 rows.append({"teacher": teacher, "role": "teacher", **row(pipe, teacher, steps, g, args.n, fid_judge)})
         if args.rows in ("all", "student"):
-            student = find_student(teacher)
+            if args.student and len(args.teachers) != 1: raise SystemExit("--student needs exactly one --teachers")
+            student = Path(args.student).resolve() if args.student else find_student(teacher)
             if student is None: print(f"no student of {teacher} yet: skipped"); continue
             spipe = PosePipeline.from_pretrained(student)
+            role, name = ("student", f"{teacher}_1step") if not args.label else (f"student ({args.label})", f"{teacher}_1step_{args.label}")
             for steps in (1, 2):
-                rows.append({"teacher": teacher, "role": "student", "folder": str(student.relative_to(ROOT) if student.is_relative_to(ROOT) else student),
-                             **row(spipe, f"{teacher}_1step", steps, 1.0, args.n, fid_judge, distil_minutes(student))})
+                rows.append({"teacher": teacher, "role": role, "folder": str(student.relative_to(ROOT) if student.is_relative_to(ROOT) else student),
+                             **row(spipe, name, steps, 1.0, args.n, fid_judge, distil_minutes(student))})
     key = lambda r: (r["teacher"], r["role"], r["steps"], r["guidance"])
     new = {key(r) for r in rows}
     merged = [r for r in old["results"] if key(r) not in new] + rows
-    merged.sort(key=lambda r: (args.teachers.index(r["teacher"]) if r["teacher"] in args.teachers else 99, r["role"] != "teacher", -r["steps"], r["guidance"]))
+    order = ["pose64", "latent128"]
+    merged.sort(key=lambda r: (order.index(r["teacher"]) if r["teacher"] in order else 99, r["role"] != "teacher", r["role"], -r["steps"], r["guidance"]))
     out = {"command": "python scripts/distill_table.py", "commands": [c for c in old.get("commands", []) if c != command] + [command],
            "commit": commit, "conditions": f"PerformerDataset({args.n}, size, seed=789), seed 0; dance: 16 frames, 3 seeds; Performer defaults",
            "results": merged, **({"timing": old["timing"]} if "timing" in old else {})}

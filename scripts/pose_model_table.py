@@ -6,7 +6,7 @@
 Each row is one shipped version of data/pretrained/pose<size>: its metrics.json and the config fields that changed,
 read with `git show` at the commits in VERSIONS, then the version shipped now (skipped when it is the same as the last
 one). Every version was written by
-`python scripts/train_pose_model.py --size S && python scripts/train_pose_model.py --size S --ship` with the
+`zizi train pose --size S && zizi train pose --size S --ship` with the
 `pose_recipe` of its commit; they are judged on the same 128 held-out conditions with 15 DPM-Solver++ steps.
 
 Every row is read by the judge of its size (`zizi.quality.attribute_judge_name`: judge_attrs32 at 32×32, judge_attrs64 at

@@ -10,7 +10,7 @@ one key of a dict field such as the UNet's), `--train KEY=VALUE` a Trainer keywo
 same command after a kill to resume); the finished model is judged with `evaluate_pose_model` (128 held-out
 conditions, 15 DPM-Solver++ steps, guidance 1 and 2) and the result is added to nbs/results/pose_recipe_variants.json
 under the variant's name, next to the command and the training minutes. Nothing is shipped: a variant that wins is
-made the recipe in notebook 09 and retrained with scripts/train_pose_model.py.
+made the recipe in notebook 09 and retrained with `zizi train pose`.
 """
 import argparse
 import json

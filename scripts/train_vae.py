@@ -1,9 +1,9 @@
 #!/usr/bin/env python
-"""Train the VAE of notebook 10 — the shipped one, or a variant for the notebook's lesson tables.
+"""Notebook 10's lesson table: variants of the VAE recipe, one change at a time (the shipped vae128 itself is
+`zizi train vae && zizi train vae --ship`).
 
-    python scripts/train_vae.py                    # vae_recipe(4) into runs/vae128 (resumable: rerun after a kill)
-    python scripts/train_vae.py --ship             # judge it on held-out renders, copy it (fp16) to data/pretrained/vae128
     python scripts/train_vae.py --variant f8       # one lesson variant (1,500 steps) -> nbs/results/vae_experiments.json
+    python scripts/train_vae.py --list             # the variants
 
 Variants (all 1,500 steps of the shipped recipe's data and optimiser, changing one thing; `--list` prints them):
 the loss terms (L1 only; + edges; + pose-judge features; + a PatchGAN), the down-sampling factor (f8) and the KL weight.
@@ -27,18 +27,6 @@ def variants() -> dict:
     return {"L1": (4, dict(edge=0.0)), "L1 + edges": (4, {}), "L1 + edges + judge features": (4, dict(judge=0.1)),
             "L1 + edges + PatchGAN": (4, dict(gan=0.05)), "f8": (8, {}),
             "KL 1e-4": (4, dict(kl_weight=1e-4)), "KL 1e-2": (4, dict(kl_weight=1e-2)), "KL 1": (4, dict(kl_weight=1.0))}
-
-
-def decode_ms(vae, repeats: int = 30) -> float:
-    "Median milliseconds to decode one 128×128 frame (batch 1)."
-    import torch
-    z = torch.randn(1, vae.config.latent_channels, 128 // vae.config.factor, 128 // vae.config.factor)
-    with torch.no_grad():
-        for _ in range(5): vae.decode(z)
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter(); vae.decode(z); times.append(time.perf_counter() - t0)
-    return 1e3 * sorted(times)[len(times) // 2]
 
 
 def slug(name: str) -> str:
@@ -66,31 +54,26 @@ def git_commit() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--variant", help="train one lesson variant (see --list)")
+    ap.add_argument("--variant", required="--list" not in sys.argv, help="train one lesson variant (see --list)")
     ap.add_argument("--list", action="store_true", help="print the variants and exit")
-    ap.add_argument("--ship", action="store_true", help="judge the finished shipped run and copy it to data/pretrained/vae128")
-    ap.add_argument("--out", default=None, help="run folder (default runs/vae128 or runs/vae_variants/<name>)")
+    ap.add_argument("--out", default=None, help="run folder (default runs/vae_variants/<name>)")
     args = ap.parse_args()
     if args.list:
         for k, v in variants().items(): print(f"{k}: factor {v[0]}, loss changes {v[1]}")
         return
-    from zizi.train import ship_model, train_minutes
+    from zizi.recipes import decode_ms
+    from zizi.train import train_minutes
     from zizi.vae import VAE, evaluate_vae, train_vae, vae_recipe
-    if args.variant:
-        if args.variant not in variants(): raise SystemExit(f"unknown variant {args.variant!r}; known: {list(variants())}")
-        factor, changes = variants()[args.variant]
-        cfg, loss, train = vae_recipe(factor)
-        loss = loss.with_changes(changes)
-        train = {**train, "max_steps": VARIANT_STEPS}
-        out = Path(args.out or ROOT / "runs" / "vae_variants" / slug(args.variant))
-    else:
-        cfg, loss, train = vae_recipe(4)
-        out = Path(args.out or ROOT / "runs" / "vae128")
+    if args.variant not in variants(): raise SystemExit(f"unknown variant {args.variant!r}; known: {list(variants())}")
+    factor, changes = variants()[args.variant]
+    cfg, loss, train = vae_recipe(factor)
+    loss = loss.with_changes(changes)
+    train = {**train, "max_steps": VARIANT_STEPS}
+    out = Path(args.out or ROOT / "runs" / "vae_variants" / slug(args.variant))
     t0 = time.time()
     try:
         trainer = train_vae(out, cfg, loss, **train)
     except FloatingPointError as e:                    # the Trainer stops on a non-finite loss: a result of its own
-        if not args.variant: raise
         record_variant(args.variant, {"factor": factor, "loss": loss.to_dict(), "diverged": str(e).split(":")[0],
                                       "command": " ".join(["python", "scripts/train_vae.py", *sys.argv[1:]]),
                                       "commit": git_commit()})
@@ -99,29 +82,20 @@ def main() -> None:
     if trainer.step < train["max_steps"]: return
     print(f"trained in {(time.time() - t0) / 60:.1f} min (this call)", flush=True)
     command = " ".join(["python", "scripts/train_vae.py", *sys.argv[1:]])
-    if args.variant:
-        vae = VAE.from_pretrained(out)
-        m = evaluate_vae(vae, n=256)
-        hist = json.loads((out / "final" / "history.json").read_text())
-        row = {"factor": factor, "loss": loss.to_dict(), "command": command, "commit": git_commit(),
-               "train_minutes": train_minutes(out / "final"), "final_loss": hist["loss"][-1],
-               "decode_ms": decode_ms(vae), "parameters": vae.num_parameters(),
-               "scaling_factor": vae.config.scaling_factor, **m}
-        from zizi.core import image_grid, save_image
-        from zizi.data import PerformerDataset
-        from zizi.vae import reconstruct
-        png = RESULTS.parent / f"vae_variant_{slug(args.variant)}.png"        # four held-out reconstructions, for the notebook
-        save_image(image_grid(reconstruct(vae, PerformerDataset(4, 128, seed=99).images.numpy()), ncols=4), png)
-        record_variant(args.variant, {**row, "png": png.name})
-        print(args.variant, {k: m[k] for k in ("psnr", "ssim", "pck", "attr_mean")})
-    if args.ship:
-        dest = ROOT / "data" / "pretrained" / "vae128"
-        tmp = ship_model(out / "final", dest, command="python scripts/train_vae.py")        # fp16, as users get it
-        vae = VAE.from_pretrained(tmp)
-        m = evaluate_vae(vae, n=256)
-        ship_model(out / "final", dest, metrics={**m, "decode_ms": decode_ms(vae), "train_minutes": train_minutes(out / "final")},
-                   command="python scripts/train_vae.py")
-        print("shipped", dest, {k: m[k] for k in ("psnr", "ssim", "pck", "pck_renders", "attr_mean", "attr_mean_renders")})
+    vae = VAE.from_pretrained(out)
+    m = evaluate_vae(vae, n=256)
+    hist = json.loads((out / "final" / "history.json").read_text())
+    row = {"factor": factor, "loss": loss.to_dict(), "command": command, "commit": git_commit(),
+           "train_minutes": train_minutes(out / "final"), "final_loss": hist["loss"][-1],
+           "decode_ms": decode_ms(vae), "parameters": vae.num_parameters(),
+           "scaling_factor": vae.config.scaling_factor, **m}
+    from zizi.core import image_grid, save_image
+    from zizi.data import PerformerDataset
+    from zizi.vae import reconstruct
+    png = RESULTS.parent / f"vae_variant_{slug(args.variant)}.png"        # four held-out reconstructions, for the notebook
+    save_image(image_grid(reconstruct(vae, PerformerDataset(4, 128, seed=99).images.numpy()), ncols=4), png)
+    record_variant(args.variant, {**row, "png": png.name})
+    print(args.variant, {k: m[k] for k in ("psnr", "ssim", "pck", "attr_mean")})
 
 
 if __name__ == "__main__":

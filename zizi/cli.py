@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
@@ -19,8 +18,8 @@ from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gi
 
 # %% auto #0
 __all__ = ['performer_grid', 'pose_to_performer_strip', 'rendered_dance', 'noise_strip', 'schedule_figure', 'generated_grid',
-           'generated_dance', 'demo', 'load_pose_files', 'parse_attrs', 'report_skipped', 'model_sampling', 'generate',
-           'performers', 'info', 'main']
+           'generated_dance', 'demo', 'load_pose_files', 'parse_attrs', 'report_skipped', 'generate', 'performers',
+           'info', 'main']
 
 # %% ../nbs/90_cli.ipynb #22484fbc
 def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
@@ -84,7 +83,7 @@ def generated_grid(model: str | Path | None = None, n: int = 8, seed: int = 0, s
     from zizi.renderer import render_performers
     name = model or DEFAULT_POSE_MODEL
     pipe = PosePipeline.from_pretrained(name)
-    steps, guidance = model_sampling(pipe, steps, guidance, 15, 1.0)
+    steps, guidance = pipe.sampling(steps, guidance, {"steps": 15, "guidance": 1.0})
     poses, attrs = held_out_conditions(n, data_seed=seed + 11)
     s = pipe.image_size
     rows = [render_skeletons(poses, s), pipe(poses, attrs, steps=steps, seed=seed, guidance=guidance), render_performers(poses, attrs, s)]
@@ -163,11 +162,6 @@ def report_skipped(command: str, skipped: list) -> None:
     "Print what `--skip-bad` left out (nothing when nothing was)."
     if skipped: print(f"{command}: skipped {len(skipped)} bad pose file(s):\n" + "\n".join(f"  {why}" for _, why in skipped))
 
-def model_sampling(pipe, steps: int | None, guidance: float | None, steps_default: int, guidance_default: float) -> tuple[int, float]:
-    "The steps and guidance to draw with: as given, else a distilled student's own (1, 1), else the command's defaults."
-    own = pipe.defaults if pipe.distilled else {"steps": steps_default, "guidance": guidance_default}
-    return (own["steps"] if steps is None else steps), (own["guidance"] if guidance is None else guidance)
-
 def generate(paths: list[str | Path], out: str | Path, model: str | None = None, attrs: dict | None = None,
              steps: int | None = None, seed: int = 0, guidance: float | None = None, scale: int = 4, fps: float = 12,
              width: float | None = None, height: float | None = None, no_attrs: bool = False, person="largest",
@@ -184,7 +178,7 @@ def generate(paths: list[str | Path], out: str | Path, model: str | None = None,
     pipe = PosePipeline.from_pretrained(model)
     if no_attrs and attrs: raise ValueError(f"no_attrs=True, but attributes were given: {attrs}")
     look = None if no_attrs else attrs or {}
-    steps, guidance = model_sampling(pipe, steps, guidance, 15, 2.0)
+    steps, guidance = pipe.sampling(steps, guidance, {"steps": 15, "guidance": 2.0})
     frames = upscale(dance_frames(pipe, poses, look, seed=seed, steps=steps, guidance=guidance), scale)
     out = Path(out)
     if out.suffix == ".gif": return [save_gif(frames, out, fps=fps)]
@@ -201,7 +195,7 @@ def performers(out: str | Path, n: int = 16, model: str | None = None, prior: st
     from zizi.pipeline import PosePipeline
     from zizi.pose_prior import load_pose_prior, sample_performers
     pipe = PosePipeline.from_pretrained(model)
-    steps, guidance = model_sampling(pipe, steps, guidance, 15, 1.0)
+    steps, guidance = pipe.sampling(steps, guidance, {"steps": 15, "guidance": 1.0})
     res = sample_performers(pipe, load_pose_prior(prior), n, seed=seed, steps=steps, guidance=guidance)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     files = {"grid": save_image(image_grid(upscale(res["images"], scale)), out / "performers.png")}
@@ -236,27 +230,42 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--live-model", default=None, help="the model of the generated dance (default: the Performer's, a one-step student)")
     d.add_argument("--no-models", action="store_true", help="only the renderer's pictures")
     sub.add_parser("info", help="print versions, device, mixed-precision mode and the shipped pose models")
-    t = sub.add_parser("train", help="train an unconditional UNet on rendered performers (resumes if --out has a checkpoint)")
-    t.add_argument("--out", required=True, help="run folder: checkpoints/, samples/, final/ (save_pretrained layout)")
-    t.add_argument("--size", type=int, default=32)
-    t.add_argument("--n-images", type=int, default=20_000)
-    t.add_argument("--steps", type=int, default=2500, help="optimizer steps")
-    t.add_argument("--batch", type=int, default=32)
-    t.add_argument("--grad-accum", type=int, default=1)
-    t.add_argument("--lr", type=float, default=1e-3)
-    t.add_argument("--warmup", type=int, default=100)
-    t.add_argument("--prediction", default="x0", choices=["eps", "x0", "v"])
-    t.add_argument("--schedule", default="cosine")
-    t.add_argument("--min-snr-gamma", type=float, default=None)
-    t.add_argument("--base-channels", type=int, default=32)
-    t.add_argument("--channel-mults", default="1,2,2,4", help="comma-separated width multipliers, one per level")
-    t.add_argument("--attention-levels", default="-2,-1", help="comma-separated levels with self-attention (-1 = lowest)")
-    t.add_argument("--self-condition", action="store_true", help="self-conditioning: the UNet also reads its previous x0 estimate")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--checkpoint-every", type=int, default=250)
-    t.add_argument("--sample-every", type=int, default=250)
-    t.add_argument("--mixed-precision", default="auto", choices=["auto", "no", "bf16", "fp16"])
+    from zizi.recipes import KINDS
+    t = sub.add_parser("train", help="train any shipped kind of model (notebook 15): uncond, pose, prior, vae, latent, distill, "
+                       "judge, critic, pose-judge; resumable; --ship judges it and copies it into data/pretrained",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="kinds:\n" + "\n".join(f"  {k:11s} {v}" for k, v in KINDS.items()) +
+                              "\n\nwithout options, each kind trains the recipe of its shipped model; `zizi train --list` lists them")
+    t.add_argument("kind", nargs="?", default="uncond", choices=list(KINDS), help="what to train (default uncond)")
+    t.add_argument("--list", action="store_true", help="list the shipped models and the command that makes each")
+    t.add_argument("--out", default=None, help="run folder: checkpoints/, samples/, final/ (default runs/<model name>)")
+    t.add_argument("--ship", action="store_true", help="judge the finished run and copy it (fp16) to --dest")
+    t.add_argument("--dest", default=None, help="where --ship copies the model (default: data/pretrained/<model name>, "
+                                                "only for a run of the shipped recipe)")
+    t.add_argument("--size", type=int, default=None, help="image size: uncond 32 (any multiple of the UNet's), pose 32|64, judge 32|64|128, critic 32|64")
+    t.add_argument("--teacher", default=None, help="distill: the shipped pose model to distil (pose64 or latent128)")
+    t.add_argument("--method", default=None, choices=["regression", "consistency"],
+                   help="distill: regression onto the teacher's ends (the shipped students') or consistency distillation")
+    t.add_argument("--n-images", type=int, default=None, help="training renders (distill: teacher trajectories); default the recipe's")
+    t.add_argument("--steps", "--max-steps", dest="steps", type=int, default=None, help="optimizer steps (default the recipe's)")
+    t.add_argument("--batch", type=int, default=None)
+    t.add_argument("--lr", type=float, default=None)
+    t.add_argument("--seed", type=int, default=None)
     t.add_argument("--device", default=None)
+    tr = t.add_argument_group("Trainer runs (all kinds but the judges)")
+    tr.add_argument("--grad-accum", type=int, default=None)
+    tr.add_argument("--warmup", type=int, default=None)
+    tr.add_argument("--checkpoint-every", type=int, default=None)
+    tr.add_argument("--sample-every", type=int, default=None)
+    tr.add_argument("--mixed-precision", default=None, choices=["auto", "no", "bf16", "fp16"])
+    un = t.add_argument_group("uncond only: the model")
+    un.add_argument("--prediction", default=None, choices=["eps", "x0", "v"])
+    un.add_argument("--schedule", default=None)
+    un.add_argument("--min-snr-gamma", type=float, default=None)
+    un.add_argument("--base-channels", type=int, default=None)
+    un.add_argument("--channel-mults", default=None, help="comma-separated width multipliers, one per level (default 1,2,2,4)")
+    un.add_argument("--attention-levels", default=None, help="comma-separated levels with self-attention, -1 = lowest (default -2,-1)")
+    un.add_argument("--self-condition", action="store_true", help="self-conditioning: the UNet also reads its previous x0 estimate")
     g = sub.add_parser("generate", help="pose files (.npy COCO-17, or OpenPose / MediaPipe / COCO .json) -> images by a pose model")
     g.add_argument("poses", nargs="+", help=".npy files of (17, 3) / (N, 17, 3) poses in [0, 1], or .json pose files "
                    "(OpenPose, MediaPipe or COCO, detected)")
@@ -296,13 +305,7 @@ def _parser() -> argparse.ArgumentParser:
     ft.add_argument("--seed", type=int, default=0)
     ft.add_argument("--device", default=None)
     _person_option(ft); _skip_bad_option(ft, "frames whose keypoints")
-    k = sub.add_parser("train-critic", help="train the attribute critic behind the performer FID (zizi.quality)")
-    k.add_argument("--out", required=True, help="folder for config.json, model.safetensors and metrics.json")
-    k.add_argument("--size", type=int, default=32)
-    k.add_argument("--n-images", type=int, default=20_000)
-    k.add_argument("--steps", type=int, default=1500)
-    k.add_argument("--seed", type=int, default=0)
-    k.add_argument("--pool", choices=["mean", "meanmax"], default="mean", help="how the last feature map is pooled")
+
     pf = sub.add_parser("perform", help="stream poses through a live Performer (notebook 13) into a GIF, an MP4 or a folder of frames")
     pf.add_argument("source", help="a .npy pose sequence (N, 17, 3), a folder of .json pose files, '-' for JSON lines on "
                     "standard input (one pose per line, any format), or 'dance' (the built-in choreography)")
@@ -353,13 +356,18 @@ def _live_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--img2img", type=float, default=0.0, help="start each frame from the previous one noised this deep (0 = off)")
     p.add_argument("--still", type=float, default=0.0, help="skip the network while no joint moves more than this fraction of the frame")
     p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    p.add_argument("--compile", action="store_true", help="torch.compile the network: faster frames, after a first frame that "
+                                                          "waits for the compile (seconds to minutes; needs a C++ compiler on a CPU)")
+    p.add_argument("--threads", type=int, default=None, help="torch threads (default 1: steady while other programs run; "
+                                                             "2 is faster on an otherwise idle 2-core machine)")
     p.add_argument("--device", default=None)
 
 def _performer_options(args) -> dict:
     "`Performer` options from the shared command-line flags."
     from zizi.live import RANDOM
     opts = dict(steps=args.steps, seed=args.seed, attrs=parse_attrs(args.attr) or RANDOM, width=args.width, height=args.height,
-                person=args.person, img2img=args.img2img, still=args.still, precision=args.precision)
+                person=args.person, img2img=args.img2img, still=args.still, precision=args.precision, compile=args.compile,
+                **({} if args.threads is None else {"threads": args.threads}))
     return opts if args.guidance is None else {**opts, "guidance": args.guidance}
 
 def _perform(args) -> None:
@@ -376,32 +384,40 @@ def _serve(args, run: bool = True):
     if run: server.run()
     return server
 
-def _train_critic(args) -> None:
-    from zizi.renderer import ATTRIBUTES
-    from zizi.data import PerformerDataset
-    from zizi.metrics import attribute_accuracy
-    from zizi.judges import attribute_judge_config, train_attribute_judge
-    cfg = dataclasses.replace(attribute_judge_config(args.size), pool=args.pool)
-    critic = train_attribute_judge(args.size, args.n_images, steps=args.steps, seed=args.seed, cfg=cfg)
-    held = PerformerDataset(500, args.size, seed=args.seed + 456)
-    acc = attribute_accuracy(critic, held.images.numpy(), held.labels()[1])
-    out = critic.save_pretrained(args.out)
-    info = {"command": "zizi " + " ".join(args.argv), "heldout_attribute_accuracy": dict(zip(ATTRIBUTES, acc.round(4).tolist()))}
-    (out / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")
-    print(f"zizi train-critic: mean held-out attribute accuracy {acc.mean():.3f}; saved to {out}")
-
-def _train(args) -> None:
-    from zizi.train import train_performers
+def _uncond_unet(args):
+    "The UNet of `zizi train uncond` when any of its architecture flags is given (else None: the recipe's)."
+    if args.base_channels is None and args.channel_mults is None and args.attention_levels is None and not args.self_condition:
+        return None
     from zizi.unet import UNetConfig
     ints = lambda s: tuple(int(v) for v in s.split(",") if v.strip())
-    unet = UNetConfig(base_channels=args.base_channels, channel_mults=ints(args.channel_mults),
-                      attention_levels=ints(args.attention_levels), num_heads=4, self_condition=args.self_condition)
-    tr = train_performers(args.out, size=args.size, n_images=args.n_images, unet=unet, data_seed=args.seed,
-                          max_steps=args.steps, batch_size=args.batch, grad_accum=args.grad_accum, lr=args.lr,
-                          warmup_steps=args.warmup, prediction=args.prediction, schedule=args.schedule,
-                          min_snr_gamma=args.min_snr_gamma, seed=args.seed, checkpoint_every=args.checkpoint_every,
-                          sample_every=args.sample_every, mixed_precision=args.mixed_precision, device=args.device)
-    print(f"zizi train: step {tr.step}/{args.steps}; final model in {Path(args.out) / 'final'}")
+    return UNetConfig(base_channels=args.base_channels or 32, channel_mults=ints(args.channel_mults or "1,2,2,4"),
+                      attention_levels=ints(args.attention_levels or "-2,-1"), num_heads=4, self_condition=args.self_condition)
+
+def _train_options(args) -> dict:
+    "`zizi.recipes.recipe` options from the flags given (None = the recipe's own)."
+    opts = dict(size=args.size, teacher=args.teacher, method=args.method, n_images=args.n_images, device=args.device, unet=_uncond_unet(args),
+                max_steps=args.steps, batch_size=args.batch, lr=args.lr, seed=args.seed, grad_accum=args.grad_accum,
+                warmup_steps=args.warmup, checkpoint_every=args.checkpoint_every, sample_every=args.sample_every,
+                mixed_precision=args.mixed_precision, prediction=args.prediction, schedule=args.schedule,
+                min_snr_gamma=args.min_snr_gamma)
+    return {k: v for k, v in opts.items() if v is not None}
+
+def _train(args) -> None:
+    from zizi.recipes import SHIPPED_MODELS, ship_model_run, train_model
+    if args.list:
+        for m in SHIPPED_MODELS.values(): print(f"{m.name:16s} {m.command}")
+        return
+    opts, command = _train_options(args), "zizi " + " ".join(args.argv)
+    if args.ship:
+        dest = ship_model_run(args.kind, args.out, args.dest, command=command, **opts)
+        info = json.loads((dest / "metrics.json").read_text())
+        print(f"zizi train {args.kind}: shipped {dest}\n" + json.dumps(info["metrics"], indent=1)[:2000])
+        return
+    if args.dest: raise ValueError("--dest is where --ship copies a model: give it with --ship")
+    r, out = train_model(args.kind, args.out, command=command, **opts)
+    done = (out / "final" / "made_by.json").exists()
+    print(f"zizi train {args.kind}: " + (f"{r.name} finished in {out / 'final'}; ship it with: {command} --ship" if done else
+                                         f"stopped before the end; run the same command to resume ({out})"))
 
 def _finetune(args) -> None:
     from zizi.finetune import FinetuneConfig, finetune_pose_model
@@ -434,8 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zizi performers: {args.n} performers from nothing in {files['grid']} (their poses: {files['poses']})")
     elif args.command == "finetune":
         _finetune(args)
-    elif args.command == "train-critic":
-        _train_critic(args)
+
     elif args.command == "perform":
         _perform(args)
     elif args.command == "serve":

@@ -22,9 +22,10 @@ from .sampling import SAMPLERS, make_timesteps
 from .schedules import NoiseSchedule, pred_to_x0_eps
 
 # %% auto #0
-__all__ = ['LOSSES', 'teacher_trajectory', 'DistillConfig', 'kept_states', 'chunk_conditions', 'cache_trajectories',
-           'cache_minutes', 'TrajectoryDataset', 'pseudo_huber', 'student_loss', 'student_preview_fn',
-           'distill_pose_model', 'ssim_to_reference']
+__all__ = ['LOSSES', 'METHODS', 'TRAJECTORY_FIELDS', 'teacher_trajectory', 'DistillConfig', 'kept_states', 'chunk_conditions',
+           'cache_trajectories', 'cache_minutes', 'TrajectoryDataset', 'pseudo_huber', 'student_loss', 'pick_states',
+           'student_x0', 'distance', 'consistency_loss', 'distill_loss_fn', 'student_preview_fn', 'distill_pose_model',
+           'ssim_to_reference']
 
 # %% ../nbs/12_distill.ipynb #cec952ef
 @torch.no_grad()
@@ -45,6 +46,8 @@ def teacher_trajectory(model: PoseModel, poses, attrs, noise: torch.Tensor, step
 
 # %% ../nbs/12_distill.ipynb #051b149e
 LOSSES = ("pseudo_huber", "mse")
+METHODS = ("regression", "consistency")
+TRAJECTORY_FIELDS = ("teacher", "teacher_steps", "guidance", "sampler", "n_pairs", "keep", "data_seed", "chunk")  # what a cache holds
 
 @dataclass
 class DistillConfig(ConfigMixin):
@@ -57,11 +60,14 @@ class DistillConfig(ConfigMixin):
     keep: int = 4                  # states kept along each trajectory besides the starting noise
     p_start: float = 0.5           # share of training examples taken at the starting noise (the one-step input)
     loss: str = "pseudo_huber"     # "pseudo_huber" (improved consistency training) or "mse"
+    method: str = "regression"     # "regression": x0 from any kept state -> the trajectory's end (`student_loss`);
+                                   # "consistency": -> the student's own x0 from the next kept state (`consistency_loss`, §10)
     data_seed: int = 1             # conditions and noise: a stream the teacher's training set never drew
     chunk: int = 250               # trajectories per cached file (the unit of resuming)
 
     def __post_init__(self):
         if self.loss not in LOSSES: raise ValueError(f"DistillConfig.loss must be one of {LOSSES}, got {self.loss!r}")
+        if self.method not in METHODS: raise ValueError(f"DistillConfig.method must be one of {METHODS}, got {self.method!r}")
         if self.sampler not in DETERMINISTIC_SAMPLERS:
             raise ValueError(f"DistillConfig.sampler must be deterministic, one of {DETERMINISTIC_SAMPLERS}, got {self.sampler!r}")
         if not 1 <= self.teacher_steps <= 1000: raise ValueError(f"DistillConfig.teacher_steps must be in [1, 1000], got {self.teacher_steps}")
@@ -91,8 +97,10 @@ def cache_trajectories(teacher: PosePipeline, path: str | Path, cfg: DistillConf
     from tqdm.auto import tqdm
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     meta = {"config": cfg.to_dict(), "kept": kept_states(cfg.teacher_steps, cfg.keep).tolist()}
-    if (path / "meta.json").exists() and json.loads((path / "meta.json").read_text())["config"] != meta["config"]:
-        raise ValueError(f"{path} holds trajectories of a different DistillConfig: use a new folder")
+    if (path / "meta.json").exists():                     # the training-only fields (loss, method, p_start) may differ
+        old = json.loads((path / "meta.json").read_text())["config"]
+        diff = [k for k in TRAJECTORY_FIELDS if old.get(k) != meta["config"][k]]
+        if diff: raise ValueError(f"{path} holds trajectories of a different DistillConfig ({', '.join(diff)}): use a new folder")
     if not (path / "meta.json").exists(): (path / "meta.json").write_text(json.dumps(meta, indent=1))
     model, kept = teacher.model, meta["kept"]
     c, s = model.config.unet.out_channels, model.config.size
@@ -154,16 +162,44 @@ def student_loss(model, batch: dict, generator: torch.Generator, config, p_start
     `config` is the student's `PoseModelConfig` (`model` may be wrapped by accelerate); pass its schedule's
     `alphas_cumprod` to spare building the schedule at every batch."""
     states, ts, target = batch["states"], batch["timesteps"], batch["x0"]
-    b, k = states.shape[:2]
+    idx, rows = pick_states(states.shape[0], states.shape[1], p_start, generator, states.device)
+    x0 = student_x0(model, states[rows, idx], ts[rows, idx], batch, config, alphas_cumprod)
+    return distance(x0, target, loss)
+
+def pick_states(b: int, k: int, p_start: float, generator: torch.Generator, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    "For each of `b` trajectories, the index of a kept state (0, the noise, with probability `p_start`), and the row indices."
     u = torch.rand(b, generator=generator)
     later = torch.randint(1, max(k, 2), (b,), generator=generator).clamp(max=k - 1)
-    idx = torch.where(u < p_start, torch.zeros_like(later), later).to(states.device)
-    rows = torch.arange(b, device=states.device)
-    x, t = states[rows, idx], ts[rows, idx]
+    return torch.where(u < p_start, torch.zeros_like(later), later).to(device), torch.arange(b, device=device)
+
+def student_x0(model, x: torch.Tensor, t: torch.Tensor, batch: dict, config, alphas_cumprod: torch.Tensor | None = None) -> torch.Tensor:
+    "The student's x0 estimate (float32) from states `x` at timesteps `t`, for the batch's conditions, whatever it predicts."
     out = model(x, t, batch["pose"], batch["attrs"] if config.use_attrs else None)
     if alphas_cumprod is None: alphas_cumprod = NoiseSchedule.from_kind(config.schedule, config.n_train_steps).alphas_cumprod
-    x0 = pred_to_x0_eps(config.prediction, out.float(), x.float(), t, alphas_cumprod.to(x.device))[0]
+    return pred_to_x0_eps(config.prediction, out.float(), x.float(), t, alphas_cumprod.to(x.device))[0]
+
+def distance(x0: torch.Tensor, target: torch.Tensor, loss: str = "pseudo_huber") -> torch.Tensor:
     return pseudo_huber(x0, target) if loss == "pseudo_huber" else torch.nn.functional.mse_loss(x0, target.float())
+
+# %% ../nbs/12_distill.ipynb #a07c279a
+def consistency_loss(model, batch: dict, generator: torch.Generator, config, p_start: float = 0.5,
+                     loss: str = "pseudo_huber", alphas_cumprod: torch.Tensor | None = None) -> torch.Tensor:
+    """Consistency distillation on cached trajectories: the student's x0 from a kept state (picked as `student_loss`
+    picks) must equal its own x0, without gradient, from the next kept state — the trajectory's end after the last one."""
+    states, ts, end = batch["states"], batch["timesteps"], batch["x0"]
+    k = states.shape[1]
+    idx, rows = pick_states(states.shape[0], k, p_start, generator, states.device)
+    x0 = student_x0(model, states[rows, idx], ts[rows, idx], batch, config, alphas_cumprod)
+    nxt = (idx + 1).clamp(max=k - 1)
+    with torch.no_grad():
+        target = student_x0(model, states[rows, nxt], ts[rows, nxt], batch, config, alphas_cumprod)
+    target = torch.where((idx == k - 1).view(-1, *[1] * (x0.dim() - 1)), end.float(), target)
+    return distance(x0, target, loss)
+
+def distill_loss_fn(cfg: DistillConfig, model_config, alphas_cumprod: torch.Tensor) -> Callable:
+    "The Trainer's `loss_fn(model, batch, generator)` of `cfg.method`: `student_loss` or `consistency_loss`."
+    fn = {"regression": student_loss, "consistency": consistency_loss}[cfg.method]
+    return lambda model, batch, gen: fn(model, batch, gen, model_config, cfg.p_start, cfg.loss, alphas_cumprod)
 
 # %% ../nbs/12_distill.ipynb #2eee4935
 def student_preview_fn(n: int = 8, data_seed: int = 0, seed: int = 0) -> Callable:
@@ -195,7 +231,7 @@ def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, ca
     sample_fn = None if teacher.vae is not None else student_preview_fn()
     ac = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).alphas_cumprod
     trainer = Trainer(student, TrajectoryDataset(cache), tcfg, sample_fn=sample_fn,
-                      loss_fn=lambda model, batch, gen: student_loss(model, batch, gen, mc, cfg.p_start, cfg.loss, ac))
+                      loss_fn=distill_loss_fn(cfg, mc, ac))
     trainer.train(progress=progress, until=until)
     if trainer.step == tcfg.max_steps:
         final = out_dir / "final"
@@ -208,9 +244,6 @@ def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, ca
 
 # %% ../nbs/12_distill.ipynb #e193e064
 def ssim_to_reference(images, reference) -> float:
-    "Mean SSIM (torchmetrics, data range 1) of uint8 images (N, H, W, 3) against `reference` images of the same shape."
-    from torchmetrics.functional.image import structural_similarity_index_measure as ssim
-    a, b = np.asarray(images), np.asarray(reference)
-    if a.shape != b.shape or a.ndim != 4: raise ValueError(f"images {a.shape} and reference {b.shape} must both be (N, H, W, 3)")
-    f = lambda x: torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255
-    return float(ssim(f(a), f(b), data_range=1.0))
+    "Mean SSIM of uint8 images (N, H, W, 3) against `reference` images of the same shape (`zizi.metrics.image_similarity`)."
+    from zizi.metrics import image_similarity
+    return image_similarity(images, reference)["ssim"]

@@ -137,9 +137,7 @@ def finetune_pose_model(frames, out_dir: str | Path, config: FinetuneConfig | No
 def compare_to_frames(pipe, images, poses, attrs=None, steps: int = 15, seed: int = 0, guidance: float = 1.0,
                       batch: int = 64) -> dict:
     "Draw `pipe(poses, attrs)` and compare with the true frames `images` uint8 (N, H, W, 3): SSIM, PSNR, PCK@0.1 of both."
-    from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
-    from zizi.core import from_uint8
-    from zizi.metrics import pose_pck
+    from zizi.metrics import image_similarity, pose_pck
     images, poses = np.asarray(images), np.asarray(poses, dtype=np.float32)
     if images.ndim != 4 or images.shape[-1] != 3 or len(images) != len(poses):
         raise ValueError(f"images must be uint8 (N, H, W, 3) with one pose each; got {images.shape} for {len(poses)} poses")
@@ -147,7 +145,4 @@ def compare_to_frames(pipe, images, poses, attrs=None, steps: int = 15, seed: in
     drawn = np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch] if per_row else attrs, steps=steps, seed=seed + i,
                                  guidance=guidance) for i in range(0, len(poses), batch)])
     if drawn.shape != images.shape: raise ValueError(f"the model draws {drawn.shape[1:3]}, the frames are {images.shape[1:3]}")
-    def t(x): return (from_uint8(x) + 1) / 2                                    # float (N, 3, H, W) in [0, 1]
-    return dict(ssim=float(structural_similarity_index_measure(t(drawn), t(images), data_range=1.0)),
-                psnr=float(peak_signal_noise_ratio(t(drawn), t(images), data_range=1.0)),
-                pck=pose_pck(drawn, poses), pck_frames=pose_pck(images, poses), images=drawn)
+    return dict(**image_similarity(drawn, images), pck=pose_pck(drawn, poses), pck_frames=pose_pck(images, poses), images=drawn)

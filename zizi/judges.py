@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +23,10 @@ from .renderer import ATTR_SIZES
 
 # %% auto #0
 __all__ = ['ATTRIBUTE_JUDGES', 'FID_JUDGES', 'POSE_JUDGE', 'AttributeJudgeConfig', 'attribute_judge_config', 'AttributeJudge',
-           'train_attribute_judge', 'load_judge', 'load_fid_judge', 'attribute_judge_name', 'load_attribute_judge',
-           'PoseJudgeConfig', 'soft_argmax', 'resize_to', 'PoseReading', 'PoseJudge', 'AugmentConfig', 'augment',
-           'heatmap_cross_entropy', 'pose_loss', 'train_pose_judge', 'load_pose_judge', 'plot_pose']
+           'train_attribute_judge', 'resume_loop', 'checkpoint_loop', 'load_judge', 'load_fid_judge',
+           'attribute_judge_name', 'load_attribute_judge', 'PoseJudgeConfig', 'soft_argmax', 'resize_to', 'PoseReading',
+           'PoseJudge', 'AugmentConfig', 'augment', 'heatmap_cross_entropy', 'pose_loss', 'train_pose_judge',
+           'load_pose_judge', 'plot_pose']
 
 # %% ../nbs/07b_judges.ipynb #1076663e
 _POOLS = ("mean", "meanmax")
@@ -98,9 +100,11 @@ def _device_of(m: nn.Module) -> torch.device: return next(m.parameters()).device
 # %% ../nbs/07b_judges.ipynb #cdf9f1cf
 def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1500, batch_size: int = 128, lr: float = 2e-3,
                  seed: int = 0, cfg: AttributeJudgeConfig | None = None, device=None, progress: bool = True,
-                 mixed_precision: bool = True) -> AttributeJudge:
+                 mixed_precision: bool = True, checkpoint_dir: str | Path | None = None, checkpoint_every: int = 250,
+                 until: int | None = None) -> AttributeJudge:
     """Train a `AttributeJudge` on renders (`PerformerDataset(n_images, size, seed)`), AdamW + one-cycle LR; the forward
-    pass autocasts to the device's reduced precision where it is fast (`zizi.core.autocast_dtype`) unless `mixed_precision=False`."""
+    pass autocasts to the device's reduced precision where it is fast (`zizi.core.autocast_dtype`) unless `mixed_precision=False`.
+    With `checkpoint_dir` it checkpoints every `checkpoint_every` steps and resumes from there (`until`: stop early)."""
     from zizi.data import PerformerDataset
     from tqdm.auto import tqdm
     device = get_device(device)
@@ -112,8 +116,10 @@ def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
     g = torch.Generator().manual_seed(seed)
+    start, _ = resume_loop(checkpoint_dir, model, opt, sched, g)
     model.train()
-    for _ in (bar := tqdm(range(steps), desc="critic", disable=not progress)):
+    for step in (bar := tqdm(range(start, min(until or steps, steps)), desc="critic", disable=not progress,
+                             initial=start, total=steps)):
         idx = torch.randint(len(x_all), (batch_size,), generator=g)
         x = from_uint8(x_all[idx], device=device)
         with torch.autocast(device.type, dtype=dt or torch.bfloat16, enabled=dt is not None):
@@ -121,7 +127,27 @@ def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1
         loss = sum(F.cross_entropy(l, y_all[idx, j].to(device)) for j, l in enumerate(logits)) / len(logits)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
         bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+        checkpoint_loop(checkpoint_dir, step + 1, min(until or steps, steps), checkpoint_every, model, opt, g)
     return model.eval().cpu()
+
+def resume_loop(checkpoint_dir, model: nn.Module, opt, sched, g: torch.Generator) -> tuple[int, dict]:
+    """A judge's loop restored from `checkpoint_dir` (`zizi.train.save_loop_checkpoint`), if it holds a checkpoint: the
+    weights, optimizer and RNGs loaded and the one-cycle schedule replayed to the step. Returns (step, extra)."""
+    if checkpoint_dir is None: return 0, {}
+    from zizi.train import load_loop_checkpoint
+    state = load_loop_checkpoint(checkpoint_dir, model, opt, g)
+    if state is None: return 0, {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                    # replaying the schedule: no optimizer step in between, on purpose
+        for _ in range(state["step"]): sched.step()
+    return state["step"], state["extra"]
+
+def checkpoint_loop(checkpoint_dir, done: int, end: int, every: int, model: nn.Module, opt, g: torch.Generator,
+                    extra: dict | None = None) -> None:
+    "After `done` steps: a checkpoint every `every` steps and at the `end` (nothing without a `checkpoint_dir`)."
+    if checkpoint_dir is not None and (done % every == 0 or done == end):
+        from zizi.train import save_loop_checkpoint
+        save_loop_checkpoint(checkpoint_dir, done, model, opt, g, extra)
 
 # %% ../nbs/07b_judges.ipynb #0cf5f15d
 ATTRIBUTE_JUDGES = {32: "judge_attrs32", 64: "judge_attrs64", 128: "judge_attrs128"}   # image side -> the folder of data/pretrained with its judge
@@ -371,10 +397,11 @@ def train_pose_judge(size: int = 64, n_images: int = 30_000, steps: int = 2800, 
                          lr: float = 3e-3, seed: int = 0, config: PoseJudgeConfig | None = None,
                          augment_config: AugmentConfig | None = None, small_size: int = 32, heatmap_weight: float = 0.1,
                          vis_weight: float = 0.2, device=None, progress: bool = True,
-                         history: list | None = None) -> PoseJudge:
+                         history: list | None = None, checkpoint_dir: str | Path | None = None, checkpoint_every: int = 250,
+                         until: int | None = None) -> PoseJudge:
     """Train a `PoseJudge` on renders only: half of each batch from `PerformerDataset(n_images // 2, size, seed)`,
     half from `PerformerDataset(n_images // 2, small_size, seed + 1)`, augmented; AdamW + one-cycle LR, float32.
-    Appends per-step loss terms to `history` if given."""
+    Appends per-step loss terms to `history` if given. Checkpoints and resumes as `train_attribute_judge`."""
     from tqdm.auto import tqdm
     device = get_device(device)
     torch.manual_seed(seed)
@@ -385,8 +412,12 @@ def train_pose_judge(size: int = 64, n_images: int = 30_000, steps: int = 2800, 
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
     g = torch.Generator().manual_seed(seed)
     n_small = batch_size // 2
+    start, extra = resume_loop(checkpoint_dir, model, opt, sched, g)
+    history = [] if history is None else history
+    history[:0] = extra.get("history", [])
+    end = min(until or steps, steps)
     model.train()
-    for step in (bar := tqdm(range(steps), desc="pose regressor", disable=not progress)):
+    for step in (bar := tqdm(range(start, end), desc="pose regressor", disable=not progress, initial=start, total=steps)):
         parts = [_batch_from(pool, m, size, g) for pool, m in zip(pools, (batch_size - n_small, n_small))]
         x = augment(torch.cat([p[0] for p in parts]), g, augment_config)
         y = torch.cat([p[1] for p in parts]).to(device)
@@ -395,8 +426,9 @@ def train_pose_judge(size: int = 64, n_images: int = 30_000, steps: int = 2800, 
         opt.zero_grad(set_to_none=True); loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step(); sched.step()
-        if history is not None: history.append({"step": step, **terms})
+        history.append({"step": step, **terms})
         bar.set_postfix(l1=f"{terms['l1']:.3f}", refresh=False)
+        checkpoint_loop(checkpoint_dir, step + 1, end, checkpoint_every, model, opt, g, {"history": history})
     return model.eval().cpu()
 
 # %% ../nbs/07b_judges.ipynb #c3905fe5

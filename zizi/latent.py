@@ -54,17 +54,18 @@ def _vae_config(vae) -> dict:
 
 class LatentDataset(torch.utils.data.Dataset):
     """The items of a `cache_latents` folder, shaped like `PerformerDataset`'s: `image` = the scaled latents
-    float32 (C, h, w), `pose` (17, 3), `attrs` (7,) — so the pose model's `pose_batch` and the Trainer take them unchanged."""
-    def __init__(self, path: str | Path):
+    float32 (C, h, w) times `scale` (1: as cached; the scaling-factor lesson of §5 changes it), `pose` (17, 3), `attrs` (7,) —
+    so the pose model's `pose_batch` and the Trainer take them unchanged."""
+    def __init__(self, path: str | Path, scale: float = 1.0):
         from safetensors.torch import load_file
         path = Path(path)
         if not (path / "latents.safetensors").exists(): raise FileNotFoundError(f"{path} holds no cached latents: make it with cache_latents")
         t = load_file(str(path / "latents.safetensors"))
         self.latents, self.poses, self.attrs = t["latents"], t["poses"], t["attrs"]
-        self.meta = json.loads((path / "meta.json").read_text())
+        self.meta, self.scale = json.loads((path / "meta.json").read_text()), float(scale)
     def __len__(self) -> int: return len(self.latents)
     def __getitem__(self, i: int) -> dict:
-        return dict(image=self.latents[i].float(), pose=self.poses[i], attrs=self.attrs[i])
+        return dict(image=self.latents[i].float() * self.scale, pose=self.poses[i], attrs=self.attrs[i])
 
 # %% ../nbs/11_latent.ipynb #3ea743f6
 def latent_recipe(vae) -> tuple[PoseModelConfig, dict]:

@@ -17,7 +17,7 @@ from .pose import validate_poses
 
 # %% auto #0
 __all__ = ['pck_hits', 'pck', 'pck_per_joint', 'silhouette_features', 'SilhouetteCheck', 'nearest_render_distance',
-           'performer_fid', 'score_images', 'attribute_accuracy', 'pose_pck']
+           'performer_fid', 'score_images', 'image_similarity', 'attribute_accuracy', 'pose_pck']
 
 # %% ../nbs/07a_metrics.ipynb #eff7a4ba
 def _as_keypoints(x, name: str, columns: tuple[int, ...]) -> np.ndarray:
@@ -153,6 +153,16 @@ def score_images(images, reference, judge: nn.Module | None = None, check: Silho
     scores = {"fid": performer_fid(images, reference, judge), "nearest": float(nearest_render_distance(images, reference).mean())}
     if check is not None: scores["silhouette"] = check.score(images)
     return scores
+
+# %% ../nbs/07a_metrics.ipynb #77732130
+def image_similarity(images, reference) -> dict[str, float]:
+    "Mean SSIM and PSNR (torchmetrics, data range 1) of uint8 images (N, H, W, 3) against `reference` images of the same shape."
+    from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
+    a, b = _as_uint8_nhwc(images), _as_uint8_nhwc(reference)
+    if a.shape != b.shape: raise ValueError(f"images {a.shape} and reference {b.shape} must have the same shape (N, H, W, 3)")
+    f = lambda x: torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255
+    return {"ssim": float(structural_similarity_index_measure(f(a), f(b), data_range=1.0)),
+            "psnr": float(peak_signal_noise_ratio(f(a), f(b), data_range=1.0))}
 
 # %% ../nbs/07a_metrics.ipynb #36f053bd
 def attribute_accuracy(judge: nn.Module, images, attrs) -> np.ndarray:

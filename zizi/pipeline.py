@@ -111,6 +111,12 @@ class PosePipeline:
         "True for a distilled student (notebook 12): its `sampling.json` names the teacher it learnt from."
         return "teacher" in self.defaults
 
+    def sampling(self, steps: int | None = None, guidance: float | None = None, fallback: dict | None = None) -> tuple[int, float]:
+        """The steps and guidance to draw with: those given; else a distilled student's own (`defaults`: 1 and 1); else the
+        caller's `fallback` budget (e.g. the live one, or a command's), or without one the model's `defaults`."""
+        own = self.defaults if self.distilled or fallback is None else {**self.defaults, **fallback}
+        return (int(own["steps"]) if steps is None else steps), (float(own["guidance"]) if guidance is None else guidance)
+
     def __call__(self, poses, attrs=None, steps: int | None = None, seed: int = 0, guidance: float | None = None,
                  sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None) -> np.ndarray:
         """Generate one image per pose: uint8 (N, H, W, 3), H = W = `size` (default `image_size`). Same inputs and `seed`

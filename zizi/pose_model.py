@@ -194,7 +194,7 @@ class AttributeSplat(nn.Module):
         if j != self.n_joints: raise ValueError(f"heatmaps must have {self.n_joints} channels, got shape {tuple(heatmaps.shape)}")
         if onehot is None: return heatmaps.new_zeros(b, self.channels, h, w)
         feats = self.proj(onehot.to(heatmaps.dtype)).view(b, j, self.channels)
-        return torch.einsum("bjc,bjhw->bchw", feats, heatmaps)
+        return torch.bmm(feats.transpose(1, 2), heatmaps.flatten(2)).view(b, self.channels, h, w)   # Σ_j feats·heatmap_j
 
 # %% ../nbs/09_pose_model.ipynb #a9d1c021
 def head_top_poses(poses, reach: float = 1.0) -> torch.Tensor:

@@ -5,6 +5,7 @@
 # %% ../nbs/13_realtime.ipynb #2e65b7d4
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
@@ -24,14 +25,15 @@ from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM
 from .live import _check_seed
 from .pipeline import PosePipeline, prepare_attrs, prepare_poses
 from .pose import check_person, normalize_pose
-from .pose_model import pose_denoiser
+from .pose_model import PoseModel, pose_denoiser
 from .sampling import SAMPLERS, make_timesteps
 from .schedules import NoiseSchedule
 
 # %% auto #0
 __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'STAGES',
-           'DANCE_SOURCE', 'PerformerConfig', 'live_dtype', 'live_defaults', 'img2img_timesteps', 'Performer',
-           'time_steps', 'dance_with', 'pose_source', 'mp4_encoder', 'FrameWriter', 'perform', 'format_report']
+           'DANCE_SOURCE', 'PerformerConfig', 'compiled_denoiser', 'live_dtype', 'live_defaults', 'img2img_timesteps',
+           'Performer', 'time_steps', 'dance_with', 'pose_source', 'mp4_encoder', 'FrameWriter', 'perform',
+           'format_report']
 
 # %% ../nbs/13_realtime.ipynb #789ca2b9
 # the reader lives in zizi.pose (one reader for every entry point); its names stay importable from zizi.realtime
@@ -64,6 +66,8 @@ class PerformerConfig(ConfigMixin):
     still: float = 0.0                # > 0: return the previous frame while no joint moved more than this (frame fraction)
     precision: str = "auto"           # "auto" (`live_dtype`: fp32 on a CPU, the GPU's reduced precision), "fp32" or "bf16"
     threads: int | None = DEFAULT_THREADS   # torch threads (process-wide); None leaves torch's setting
+    compile: bool = False             # torch.compile the denoiser: faster frames after a first one that waits for the compile
+
 
     def __post_init__(self):
         if self.steps is not None and (isinstance(self.steps, bool) or int(self.steps) != self.steps or self.steps < 1):
@@ -82,6 +86,15 @@ class PerformerConfig(ConfigMixin):
         if self.threads is not None and (int(self.threads) != self.threads or self.threads < 1):
             raise ValueError(f"PerformerConfig.threads must be None or a positive integer, got {self.threads!r}")
 
+def compiled_denoiser(model: PoseModel) -> PoseModel:
+    """A view of `model` whose UNet runs through `torch.compile` with inductor's `freezing` (the weights become constants
+    the compiler can pre-pack; `model` itself is left as it was, and changing its weights later does not reach the view).
+    The first call compiles — a minute or two on a CPU, with a C++ compiler — and later calls of the same shape reuse it."""
+    view = copy.copy(model)
+    view._modules = dict(model._modules)                     # a shallow copy shares the submodule table: give it its own
+    view.unet = torch.compile(model.unet, dynamic=False, options={"freezing": True})   # weights folded in as constants
+    return view
+
 def live_dtype(device: torch.device) -> torch.dtype | None:
     """`precision="auto"` for one frame at a time: the device's reduced precision on a GPU (`autocast_dtype`), fp32 on a
     CPU — where batch-1 bf16 measured slower than fp32 even with native bf16 (section 3: the casts outweigh the matmuls)."""
@@ -90,8 +103,8 @@ def live_dtype(device: torch.device) -> torch.dtype | None:
 def live_defaults(pipe: PosePipeline) -> dict:
     """The steps and guidance a `Performer` uses when not told: a distilled student's own (its folder's `sampling.json`:
     one step, unguided), else `DEFAULT_STEPS` and `DEFAULT_GUIDANCE` (a multi-step model cut to the live budget)."""
-    d = pipe.defaults
-    return {"steps": d["steps"], "guidance": d["guidance"]} if pipe.distilled else {"steps": DEFAULT_STEPS, "guidance": DEFAULT_GUIDANCE}
+    steps, guidance = pipe.sampling(fallback={"steps": DEFAULT_STEPS, "guidance": DEFAULT_GUIDANCE})
+    return {"steps": steps, "guidance": guidance}
 
 # %% ../nbs/13_realtime.ipynb #7367a3f0
 def _sync(device: torch.device) -> float:
@@ -120,6 +133,7 @@ class Performer:
         self._betas = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).betas
         self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(self._betas, dtype=torch.float64), 0).float()
         self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[self.config.precision]
+        self._model = compiled_denoiser(pipe.model) if self.config.compile else pipe.model
         self.timings: dict[str, float] = {}
         self.frames = self.network_calls = 0
         self._totals: deque = deque(maxlen=30)
@@ -203,7 +217,7 @@ class Performer:
     def step(self, pose, attrs=None) -> np.ndarray:
         """One frame: `pose` in any of `POSE_FORMATS` -> uint8 (H, W, 3). `attrs` (if given) changes the look first, as
         `set_look(attrs)`. With the `still` option a pose that has not moved returns the previous frame, no network call."""
-        dev, c, model = self.pipe.device, self.config, self.pipe.model
+        dev, c, model = self.pipe.device, self.config, self._model
         t0 = _sync(dev)
         if attrs is not None: self.set_look(attrs)
         p = self.read_pose(pose)

@@ -325,22 +325,19 @@ def reconstruct(vae, images: np.ndarray, batch: int = 32) -> np.ndarray:
 def evaluate_vae(vae, n: int = 256, size: int = 128, data_seed: int = 4242) -> dict:
     """Reconstruction quality on `n` held-out renders: PSNR and SSIM (torchmetrics), and what the judges read — PCK of the
     pose judge and the attribute judge's accuracy — on the reconstructions next to the renders themselves."""
-    from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
-    from zizi.core import from_uint8
     from zizi.data import PerformerDataset
     from zizi.evaluation import resize_uint8
     from zizi.judges import attribute_judge_name, load_attribute_judge
-    from zizi.metrics import attribute_accuracy, pose_pck
+    from zizi.metrics import attribute_accuracy, image_similarity, pose_pck
     ds = PerformerDataset(n, size, seed=data_seed)
     poses, attrs = ds.labels()
     renders = ds.images.numpy()
     recon = reconstruct(vae, renders)
-    a, b = (from_uint8(x) * 0.5 + 0.5 for x in (recon, renders))
     judge = load_attribute_judge(size)
     read = lambda imgs: attribute_accuracy(judge, resize_uint8(imgs, judge.config.size), attrs)
     acc_r, acc_g = read(renders), read(recon)
-    return dict(n=n, size=size, psnr=float(peak_signal_noise_ratio(a, b, data_range=1.0)),
-                ssim=float(structural_similarity_index_measure(a, b, data_range=1.0)),
+    sim = image_similarity(recon, renders)
+    return dict(n=n, size=size, psnr=sim["psnr"], ssim=sim["ssim"],
                 pck=pose_pck(recon, poses), pck_renders=pose_pck(renders, poses), attr_judge=attribute_judge_name(size),
                 attr_mean=float(acc_g.mean()), attr_mean_renders=float(acc_r.mean()),
                 attr_acc=dict(zip(_attr_names(), map(float, acc_g))), attr_acc_renders=dict(zip(_attr_names(), map(float, acc_r))))
