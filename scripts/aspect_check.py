@@ -23,6 +23,7 @@ import argparse, json, sys, tempfile, time
 from pathlib import Path
 
 import numpy as np
+from _results import write_results
 
 CAMERAS = ((1280, 720), (720, 1280))
 
@@ -84,7 +85,7 @@ def main() -> None:
                    "against the same poses; the framing that gives back the .npy result is zizi's",
            "command": " ".join(["python", *sys.argv]), "model": model, "n": args.n, "steps": args.steps,
            "seconds": round(time.perf_counter() - t0, 1), "rows": rows}
-    Path(args.results).write_text(json.dumps(out, indent=1) + "\n")
+    write_results(Path(args.results), out)
     print(f"wrote {args.results} in {out['seconds']} s")
 
 

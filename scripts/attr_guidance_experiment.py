@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from pose_recipe_variant import train_variant      # scripts/ is on the path when run as `python scripts/...`
+from _results import write_results
 
 GRID = ((1.0, None), (1.0, 2.0), (1.0, 3.0), (1.0, 4.0), (2.0, None), (2.0, 3.0), (2.0, 4.0))  # (guidance, attr_guidance)
 
@@ -36,7 +37,7 @@ def main() -> None:
                    "(attr_guidance None = the one-scale guidance); 128 held-out conditions, 15 DPM-Solver++ steps",
            "command": "python scripts/attr_guidance_experiment.py", "p_drop_attrs": args.p_drop_attrs,
            "max_steps": train["max_steps"], "train_minutes": train_minutes(Path("runs") / name / "final"), "rows": rows}
-    Path(args.results).write_text(json.dumps(out, indent=1) + "\n")
+    write_results(Path(args.results), out)
 
 
 if __name__ == "__main__":

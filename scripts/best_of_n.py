@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _results import write_results
 
 
 def read_attributes(critic, images: np.ndarray, attrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +78,7 @@ def main() -> None:
                            "guidance": args.guidance, "selector": f"critic{args.size}", "judge": attribute_judge_name(args.size),
                            "rows": rows, "right_in_all_samples": float((per_condition == 1).mean()),
                            "right_in_no_sample": float((per_condition == 0).mean())}
-    results.write_text(json.dumps(res, indent=1) + "\n")
+    write_results(results, res)
 
 
 if __name__ == "__main__":

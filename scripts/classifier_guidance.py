@@ -27,6 +27,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from _results import write_results
 
 COLOUR_ATTRS = ("skin_tone", "hair_colour")
 
@@ -174,7 +175,7 @@ def main() -> None:
                 "read of skin and hair colour, and steering by a critic (x0 guidance) or a noise-aware critic "
                 "(classifier guidance); 128 conditions, 15 DPM-Solver++ steps, guidance 1", "models": {}}
     res["models"][name] = out
-    results.write_text(json.dumps(res, indent=1) + "\n")
+    write_results(results, res)
     log(f"wrote {results}")
 
 

@@ -20,6 +20,7 @@ The best variant (mean+max pooling, 4,500 steps, 40k renders) became the shipped
 """
 import argparse, dataclasses, json, sys, time
 from pathlib import Path
+from _results import write_results
 
 VARIANTS = {  # name: (pool, steps, n_images); None = the shipped critic, evaluated as it is
     "shipped: mean pool, 1,500 steps, 20k renders": None,
@@ -64,7 +65,7 @@ def main() -> None:
         runs[name] = {**info, "accuracy": dict(zip(ATTR_NAMES, acc.round(4).tolist())), "mean": round(float(acc.mean()), 4),
                       "minutes": round((time.perf_counter() - t0) / 60, 1)}
         print(name, json.dumps(runs[name]))
-        out.write_text(json.dumps(res, indent=1) + "\n")
+        write_results(out, res)
     if args.pose_models: judge_pose_models(args, res, out)
 
 
@@ -92,7 +93,7 @@ def judge_pose_models(args, res: dict, out: Path) -> None:
             print(model, name, runs[name]["pose_models"][model]["attr_mean_generated"])
     res["pose_models_note"] = ("each pose model's 128 held-out conditions (evaluate_pose_model, 15 DPM-Solver++ steps, "
                                "guidance 2, seed 0), images downsized to the critic's size")
-    out.write_text(json.dumps(res, indent=1) + "\n")
+    write_results(out, res)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ starts from pose32 and is judged, at every step count, on 64 held-out poses agai
 (SSIM, PSNR, PCK@0.1, how often the attribute judge reads the performer's attributes) and on 64 of notebook 09's
 held-out conditions of *other* performers (attribute accuracy, PCK): what the run costs everybody else.
 """
-import argparse, itertools, json, shutil, sys, tempfile
+import argparse, itertools, shutil, sys, tempfile
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from zizi.pipeline import PosePipeline
 from zizi.evaluation import evaluate_pose_model
 from zizi.pose_model import held_out_conditions  # noqa: E402
 from zizi.judges import load_attribute_judge  # noqa: E402
+from _results import write_results
 
 ME = dict(skin_tone="deep", hair_colour="pink", hair_style="afro", outfit_type="gown", outfit_colour="gold",
           background="violet", accessory="crown")          # notebook 09f's performer
@@ -70,7 +71,7 @@ def main() -> None:
     out = dict(what=__doc__.splitlines()[0], command="python scripts/finetune_sweep.py", performer=ME,
                held_out="64 poses of held_out_conditions(64, data_seed=1); others: evaluate_pose_model(n=64, guidance=1)",
                rows=rows)
-    Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+    write_results(Path(args.out), out)
     print("wrote", args.out)
 
 

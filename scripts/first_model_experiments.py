@@ -10,6 +10,7 @@ counts, and writes nbs/results/first_model.json plus one PNG of 16 samples per r
 """
 import argparse, json, sys, time
 from pathlib import Path
+from _results import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +49,7 @@ def main() -> None:
     if args.only_steps:
         saved = json.loads(out.read_text())
         saved.update(table, steps_command=command, steps_seconds=round(time.perf_counter() - t0))
-        out.write_text(json.dumps(saved, indent=1) + "\n")
+        write_results(out, saved)
         return
     recipes = compare_recipes(args.root, critic, steps=args.recipe_steps)
     for name, r in recipes.items():
@@ -57,7 +58,7 @@ def main() -> None:
         r["samples_png"] = png
         print(name, {k: r[k] for k in ("fid", "nearest", "final_loss")}, flush=True)
     res = {"command": command, "seconds": round(time.perf_counter() - t0), **table, "recipes": recipes}
-    out.write_text(json.dumps(res, indent=1) + "\n")
+    write_results(out, res)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ attribute splat, so the runs keep `pose_loss_weight` at --loss-weight and `attr_
 to reproduce it (the splat needs heatmaps, so the tokens-only run never has one).
 """
 import argparse
-import json
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from zizi.pose_model import POSE_ENCODERS, pose_recipe, train_pose_model
 from zizi.pipeline import PosePipeline
 from zizi.evaluation import evaluate_pose_model
+from _results import write_results
 
 GUIDANCES = (1.0, 2.0, 4.0)
 
@@ -53,7 +53,7 @@ def main() -> None:
            "train_steps": args.steps, "recipe": f"zizi.pipeline.pose_recipe(32) with encoder changed, "
                      f"pose_loss_weight {args.loss_weight:g}, attr_splat {args.attr_splat}", "rows": rows}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+    write_results(Path(args.out), out)
     print(args.out)
 
 

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from _results import write_results
 
 
 def parse_overrides(items: list[str], what: str) -> dict:
@@ -63,7 +64,7 @@ def main() -> None:
     res["variants"][name] = {"size": args.size, "command": " ".join(["python", *sys.argv]), "model_changes": model_kw,
                              "train_changes": train_kw, "max_steps": train["max_steps"],
                              "train_minutes": train_minutes(Path("runs") / name / "final"), "metrics": metrics}
-    results.write_text(json.dumps(res, indent=1) + "\n")
+    write_results(results, res)
     for g, m in metrics.items():
         print(f"{name} {g}: PCK {m['pck']:.3f}, attributes {m['attr_mean']:.3f} ({m['attr_judge']})")
 

@@ -7,8 +7,9 @@
 Each row is `evaluate_pose_model` (128 held-out conditions, guidance 1, the judge of the model's size) with one
 (sampler, steps); the rows go to nbs/results/pose_sampler_steps.json with the command and seconds per row.
 """
-import argparse, json, sys, time
+import argparse, sys, time
 from pathlib import Path
+from _results import write_results
 
 GRID = (("dpmpp_2m", 15), ("dpmpp_2m", 50), ("ddim", 50), ("ddpm", 200))
 
@@ -29,7 +30,7 @@ def main() -> None:
         print(f"{sampler} {steps}: PCK {m['pck']:.3f}, attributes {m['attr_mean']:.3f} ({m['attr_judge']})", flush=True)
     out = {"what": "one shipped pose model judged with several samplers and step counts; 128 held-out conditions, guidance 1",
            "model": args.model, "command": " ".join(["python", *sys.argv]), "rows": rows}
-    Path(args.results).write_text(json.dumps(out, indent=1) + "\n")
+    write_results(Path(args.results), out)
 
 
 if __name__ == "__main__":

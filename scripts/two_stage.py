@@ -14,6 +14,7 @@ scored it in notebook 07b.
 """
 import argparse, json, sys, time
 from pathlib import Path
+from _results import write_results
 
 UNCOND = {32: ("data/pretrained/uncond32/metrics.json", "metrics"), 64: ("nbs/results/uncond64.json", "metrics")}
 POSE_MODEL = {32: "pose32", 64: "pose64"}
@@ -74,7 +75,7 @@ def main() -> None:
     res["sizes"][str(size)] = rows
     res.setdefault("notes", {})[str(size)] = (f"pose model data/pretrained/{POSE_MODEL[size]} (train minutes {pm}) + prior "
                                               f"data/pretrained/{DEFAULT_POSE_PRIOR} ({prior_min}); scored in {time.perf_counter() - t0:.0f} s")
-    path.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n")
+    write_results(path, res)
     print(json.dumps(rows, indent=1, ensure_ascii=False))
 
 
