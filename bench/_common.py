@@ -1,5 +1,5 @@
 """Shared by the bench scripts: a description of the machine, the commit measured and an atomic JSON writer for bench/results/."""
-import json, os, platform, subprocess
+import json, os, platform
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +20,9 @@ def machine_info() -> dict:
 
 
 def git_commit() -> str | None:
-    "The checked-out commit (with '-dirty' when tracked files differ from it), or None outside a git checkout."
-    root = Path(__file__).resolve().parent.parent
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True,
-                               text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError): return None
-    return sha + ("-dirty" if dirty else "")
+    "The checked-out commit ('-dirty' when tracked files differ), or None outside a git checkout: `zizi.recipes.git_commit`."
+    from zizi.recipes import git_commit as commit
+    return commit()
 
 
 def write_result(name: str, result: dict, path: Path | None = None) -> Path:

@@ -1,25 +1,15 @@
 """The one way the scripts here write a results file: with the command that ran and the git commit it ran at."""
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def git_commit() -> str | None:
-    "The checked-out commit (short, '-dirty' when tracked files differ), or None outside a git checkout."
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                               text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError): return None
-    return sha + ("-dirty" if dirty else "")
-
-
 def write_results(path, result: dict) -> Path:
     "Write `result` as JSON to `path` atomically, adding `command` (unless it has one) and `commit`."
+    from zizi.recipes import git_commit
     path = Path(path)
     script = Path(sys.argv[0]).resolve()
     command = " ".join(["python", str(script.relative_to(ROOT)) if script.is_relative_to(ROOT) else sys.argv[0], *sys.argv[1:]])

@@ -214,7 +214,7 @@ def student_preview_fn(n: int = 8, data_seed: int = 0, seed: int = 0) -> Callabl
 def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, cache: str | Path | None = None,
                        progress: bool = True, until: int | None = None, **train_kw):
     """Distil `cfg.teacher` into a one-step student in `out_dir` (resuming): cache the teacher's trajectories, start the
-    student from the teacher's weights, train it with the Trainer on `student_loss`. When it ends, `final/` is a pose
+    student from the teacher's weights, train it with the Trainer on `cfg.method`'s loss (`distill_loss_fn`). When it ends, `final/` is a pose
     model folder `PosePipeline` loads (with the teacher's first stage, if any) whose `sampling.json` says 1 step,
     guidance 1. Returns the Trainer."""
     from zizi.train import TrainConfig, Trainer, write_recipe

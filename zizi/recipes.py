@@ -336,11 +336,12 @@ def judge_pose_judge(folder: str | Path, n: int = 1000, seed: int = 12345) -> di
 
 # %% ../nbs/15_recipes.ipynb #b5dcc5dd
 def git_commit() -> str | None:
-    "The short commit of the checkout zizi runs from (None when installed outside one)."
+    "The short commit of the checkout zizi runs from, '-dirty' when tracked files differ from it (None outside a checkout)."
     root = repo_root()
     if root is None: return None
-    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=root)
-    return r.stdout.strip() or None
+    git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True, cwd=root).stdout.strip()
+    sha = git("rev-parse", "--short", "HEAD")
+    return (sha + ("-dirty" if git("status", "--porcelain", "--untracked-files=no") else "")) or None
 
 def train_model(kind: str, out: str | Path | None = None, command: str | None = None, progress: bool = True,
                 **options) -> tuple[Recipe, Path]:
