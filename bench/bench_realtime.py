@@ -20,8 +20,11 @@ Rows, per resolution (64 px pixel space: pose64; 128 px from 32x32x4 latents: la
   * realtime — `zizi.realtime.Performer` with a one-step student (`--models`: names in data/pretrained, run names whose
     `final/` exists, or folders; missing ones are skipped with a note) at the steps/guidance of its `sampling.json`
     (1 / 1), with 1 and 2 torch threads, eager and compiled (*realtime compiled*: `Performer(compile=True)`, torch.compile's
-    inductor; its first frames, which compile, are the untimed warm-up; its GFLOP are the eager row's), and in fp32 at DEFAULT_THREADS (what bf16 autocast buys; `--realtime-fp32 0`
-    leaves it out);
+    inductor; its first frames, which compile, are the untimed warm-up; its GFLOP are the eager row's), each at the
+    Performer's defaults (`precision="auto"`, channels-last on a CPU); and, at DEFAULT_THREADS, the variants that
+    measure each default (`--variants 0` leaves them out): *realtime fp32 nchw* (eager fp32 in the default memory
+    layout: what channels-last buys), *realtime bf16* (eager with bf16 weights) and *realtime compiled fp32* (what bf16
+    buys a compiled network);
   * teacher — the multi-step model through the same Performer at 15 steps (guidance 1 and the Performer's default 2)
     and at 1 step (guidance 1 and 2), at `zizi.realtime.DEFAULT_THREADS`;
   * diffusers — a randomly initialised `diffusers.UNet2DConditionModel` with the teacher's widths, levels, attention
@@ -32,9 +35,10 @@ Rows, per resolution (64 px pixel space: pose64; 128 px from 32x32x4 latents: la
     4 latent channels) decodes to 128x128. Its point is cost, not images: its PCK is null.
     Next to the rows, `paired_eval`: one UNet evaluation (and decoder) at batch 1 of zizi's model and of its diffusers
     match, called alternately `--eval-repeats` times so the ratio survives a change of load.
-The 15- and 20-step rows time fewer frames (`--slow-frames`). Precision is the Performer's `auto` (bf16 autocast where
-this CPU has it natively, as in `zizi perform`) for every row but the fp32 one. A benchmark, not a test: on a shared machine the numbers
-move with the load, recorded at start and end; `x_realtime` compares rows of one run.
+The 15- and 20-step rows time fewer frames (`--slow-frames`). Precision is the Performer's `auto` (`zizi.realtime.
+live_dtype`: on a CPU with native bf16, bf16 weights for a compiled network and fp32 for an eager one, as in `zizi
+perform`) for every row but the variants. A benchmark, not a test: on a shared machine the numbers move with the load,
+recorded at start and end; `x_realtime` compares rows of one run.
 """
 import argparse, os, statistics, sys, time
 from pathlib import Path
@@ -202,6 +206,17 @@ def paired_eval_ms(fns: dict, dtype, repeats: int) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------- one row
+def realtime_settings(threads: list[int], precision: str, compile: bool, variants: bool) -> list[tuple[str, int, dict]]:
+    "(kind, threads, Performer options) of the realtime rows: the defaults eager and compiled, then the variants."
+    rows = [("realtime", t, dict(precision=precision, compile=False)) for t in threads]
+    if compile: rows += [("realtime compiled", t, dict(precision=precision, compile=True)) for t in threads]
+    if variants:
+        rows += [("realtime fp32 nchw", DEFAULT_THREADS, dict(precision="fp32", compile=False, channels_last=False))]
+        if autocast_dtype("cpu"): rows += [("realtime bf16", DEFAULT_THREADS, dict(precision="bf16", compile=False))]
+        if compile: rows += [("realtime compiled fp32", DEFAULT_THREADS, dict(precision="fp32", compile=True))]
+    return rows
+
+
 def run_row(performer, poses, attrs, warmup: int) -> tuple[np.ndarray, list[dict]]:
     "Frames and per-frame stage timings of `performer` over `poses` (after `warmup` untimed steps on the first poses)."
     for i in range(min(warmup, len(poses))): performer.step(poses[i], None if attrs is None else attrs[i])
@@ -255,8 +270,9 @@ def main() -> None:
     ap.add_argument("--realtime-threads", default="1,2", help="torch threads of the realtime rows (teacher and diffusers "
                                                               f"rows: zizi.realtime.DEFAULT_THREADS = {DEFAULT_THREADS})")
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto", help="the Performer's precision for every row")
-    ap.add_argument("--realtime-fp32", type=int, default=1, choices=(0, 1),
-                    help="1: also time the realtime path in fp32 at DEFAULT_THREADS (how much bf16 autocast buys)")
+    ap.add_argument("--variants", type=int, default=1, choices=(0, 1),
+                    help="1: also time the realtime path at DEFAULT_THREADS in fp32 NCHW, eager bf16 and compiled fp32 "
+                         "(what each default buys)")
     ap.add_argument("--peak-seconds", type=float, default=2.0, help="seconds of matmuls per peak measurement")
     ap.add_argument("--no-peak", action="store_true", help="skip the matmul peak (peak_pct is then null)")
     ap.add_argument("--no-diffusers", action="store_true", help="skip the diffusers baseline rows")
@@ -284,7 +300,7 @@ def main() -> None:
     peaks = None
     if not args.no_peak:
         peaks = {str(t): {"fp32": round(matmul_peak(torch.float32, t, args.peak_seconds), 1),
-                          **({"bf16": round(matmul_peak(torch.bfloat16, t, args.peak_seconds), 1)} if dtype is not None else {})}
+                          **({"bf16": round(matmul_peak(torch.bfloat16, t, args.peak_seconds), 1)} if autocast_dtype("cpu") else {})}
                  for t in sorted(set(rt_threads) | {DEFAULT_THREADS})}
         print("matmul 2048x2048 peak GFLOP/s by threads:", peaks, flush=True)
 
@@ -315,20 +331,17 @@ def main() -> None:
                             "sampling": pipe.defaults}
         for spec, path, pipe in realtime:
             steps, g = int(pipe.defaults["steps"]), float(pipe.defaults["guidance"])
-            settings = [(t, args.precision, precision, False) for t in rt_threads]
-            if not args.no_compile: settings += [(t, args.precision, precision, True) for t in rt_threads]
-            if args.realtime_fp32 and precision != "fp32": settings.append((DEFAULT_THREADS, "fp32", "fp32", False))
             eager_flops = None
-            for t, prec_opt, prec, comp in settings:
-                perf = Performer(pipe, steps=steps, guidance=g, threads=t, precision=prec_opt, compile=comp)
-                r, s = summarise(spec, "realtime compiled" if comp else "realtime", group, perf, steps, g, t, prec, *fast, 2,
-                                 judge, peaks, flops=eager_flops if comp else None)
-                if not comp: eager_flops = r["gflop"] * 1e9             # inductor's kernels are invisible to the counter
+            for kind, t, options in realtime_settings(rt_threads, args.precision, not args.no_compile, bool(args.variants)):
+                perf = Performer(pipe, steps=steps, guidance=g, threads=t, **options)
+                r, s = summarise(spec, kind, group, perf, steps, g, t, perf.precision, *fast, 2,
+                                 judge, peaks, flops=eager_flops if options["compile"] else None)
+                if not options["compile"]: eager_flops = r["gflop"] * 1e9   # inductor's kernels are invisible to the counter
                 rows.append(r); stages.append(s)
         for spec, path, pipe in teachers:
             for steps, g in TEACHER_SETTINGS:
                 perf = Performer(pipe, steps=steps, guidance=g, threads=DEFAULT_THREADS, precision=args.precision)
-                r, s = summarise(spec, "teacher", group, perf, steps, g, DEFAULT_THREADS, precision,
+                r, s = summarise(spec, "teacher", group, perf, steps, g, DEFAULT_THREADS, perf.precision,
                                  *(fast if steps == 1 else slow_set), 2 if steps == 1 else 1, judge, peaks)
                 rows.append(r); stages.append(s)
         if not args.no_diffusers:
@@ -375,8 +388,7 @@ def main() -> None:
     references = {}
     for group in groups:
         grp = [(r, s) for r, s in zip(rows, stages) if s["group"] == group]
-        ref = next((r for r, _ in grp if r["kind"] == "realtime" and r["threads"] == DEFAULT_THREADS
-                    and r["precision"] == precision), None) or \
+        ref = next((r for r, _ in grp if r["kind"] == "realtime" and r["threads"] == DEFAULT_THREADS), None) or \
               next((r for r, _ in grp if r["kind"] == "teacher" and r["steps"] == 1 and r["guidance"] == 1), None)
         if ref is None: continue
         references[group] = {k: ref[k] for k in ("model", "kind", "steps", "guidance", "threads", "total_ms")}
@@ -396,7 +408,7 @@ def main() -> None:
     cmd = "python " + " ".join(["bench/bench_realtime.py"] + sys.argv[1:])
     result = {"command": cmd, "commit": git_commit(), "machine": machine,
               "loadavg_at_end": [round(v, 2) for v in os.getloadavg()],
-              "seconds": round(time.time() - t_start, 1), "autocast_default": str(autocast_dtype("cpu")), "live_default": str(live_dtype("cpu")),
+              "seconds": round(time.time() - t_start, 1), "autocast_default": str(autocast_dtype("cpu")), "live_default": {"eager": str(live_dtype("cpu")), "compiled": str(live_dtype("cpu", True))},
               "default_threads": DEFAULT_THREADS, "poses": {"kind": args.poses, "frames": args.frames, "slow_frames": slow,
                                                              "look": look if all_attrs is None else "held-out attributes per frame"},
               "matmul_peak_gflops_per_s": peaks, "models": models, "skipped": skipped, "references": references,

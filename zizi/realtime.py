@@ -19,6 +19,8 @@ from typing import Iterator
 
 import numpy as np
 import torch
+from torch import nn
+
 
 from .core import ConfigMixin, autocast_dtype, save_gif, save_image, to_uint8
 from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
@@ -31,9 +33,9 @@ from .schedules import NoiseSchedule
 
 # %% auto #0
 __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'STAGES',
-           'DANCE_SOURCE', 'PerformerConfig', 'compiled_denoiser', 'live_dtype', 'live_defaults', 'img2img_timesteps',
-           'Performer', 'time_steps', 'dance_with', 'pose_source', 'mp4_encoder', 'FrameWriter', 'perform',
-           'format_report']
+           'DANCE_SOURCE', 'PerformerConfig', 'LiveUNet', 'live_denoiser', 'live_dtype', 'live_defaults',
+           'img2img_timesteps', 'Performer', 'time_steps', 'dance_with', 'pose_source', 'mp4_encoder', 'FrameWriter',
+           'perform', 'format_report']
 
 # %% ../nbs/13_realtime.ipynb #789ca2b9
 # the reader lives in zizi.pose (one reader for every entry point); its names stay importable from zizi.realtime
@@ -64,9 +66,10 @@ class PerformerConfig(ConfigMixin):
     noise: str = "fixed"              # "fixed": one x_T per look; "fresh": new noise every frame (the flicker baseline)
     img2img: float = 0.0              # > 0: start from the previous frame noised to this fraction of the schedule
     still: float = 0.0                # > 0: return the previous frame while no joint moved more than this (frame fraction)
-    precision: str = "auto"           # "auto" (`live_dtype`: fp32 on a CPU, the GPU's reduced precision), "fp32" or "bf16"
+    precision: str = "auto"           # "auto" (`live_dtype`: a CPU's bf16 when compiled, else fp32; a GPU's reduced precision), "fp32" or "bf16"
     threads: int | None = DEFAULT_THREADS   # torch threads (process-wide); None leaves torch's setting
     compile: bool = False             # torch.compile the denoiser: faster frames after a first one that waits for the compile
+    channels_last: bool | None = None # the network's memory layout; None: channels-last on a CPU (section 3), as it is elsewhere
 
 
     def __post_init__(self):
@@ -85,20 +88,43 @@ class PerformerConfig(ConfigMixin):
         check_person(self.person)
         if self.threads is not None and (int(self.threads) != self.threads or self.threads < 1):
             raise ValueError(f"PerformerConfig.threads must be None or a positive integer, got {self.threads!r}")
+        if self.channels_last not in (None, True, False):
+            raise ValueError(f"PerformerConfig.channels_last must be None (auto), True or False, got {self.channels_last!r}")
 
-def compiled_denoiser(model: PoseModel) -> PoseModel:
-    """A view of `model` whose UNet runs through `torch.compile` with inductor's `freezing` (the weights become constants
-    the compiler can pre-pack; `model` itself is left as it was, and changing its weights later does not reach the view).
-    The first call compiles — a minute or two on a CPU, with a C++ compiler — and later calls of the same shape reuse it."""
+class LiveUNet(nn.Module):
+    """A copy of a UNet for one frame at a time: weights in `dtype` (None: as they are) and, with `channels_last`, in the
+    channels-last memory layout the CPU's convolution library is fastest with. Floating inputs are cast to `dtype` (the
+    timesteps stay as given); the output is fp32."""
+    def __init__(self, unet: nn.Module, dtype: torch.dtype | None = None, channels_last: bool = True):
+        super().__init__()
+        self.dtype = dtype or next(unet.parameters()).dtype
+        self.unet = copy.deepcopy(unet).to(self.dtype)                       # a copy: the pipeline's model stays as it is
+        if channels_last: self.unet = self.unet.to(memory_format=torch.channels_last)
+
+    def _cast(self, v):
+        return v.to(self.dtype) if isinstance(v, torch.Tensor) and v.is_floating_point() else v
+
+    def forward(self, x: torch.Tensor, t, **cond) -> torch.Tensor:
+        return self.unet(self._cast(x), t, **{k: self._cast(v) for k, v in cond.items()}).float()
+
+def live_denoiser(model: PoseModel, dtype: torch.dtype | None = None, channels_last: bool = True,
+                  compile: bool = False) -> PoseModel:
+    """A view of `model` whose UNet is a `LiveUNet` (in `dtype`, channels-last) and, with `compile`, runs through
+    `torch.compile` with inductor's `freezing` (the weights become constants the compiler pre-packs). `model` itself is
+    left as it was, and changing its weights later does not reach the view. A compiled view's first call compiles — a
+    minute or two on a CPU, with a C++ compiler — and later calls of the same shape reuse it."""
     view = copy.copy(model)
     view._modules = dict(model._modules)                     # a shallow copy shares the submodule table: give it its own
-    view.unet = torch.compile(model.unet, dynamic=False, options={"freezing": True})   # weights folded in as constants
+    unet = LiveUNet(model.unet, dtype, channels_last) if dtype is not None or channels_last else model.unet
+    view.unet = torch.compile(unet, dynamic=False, options={"freezing": True}) if compile else unet
     return view
 
-def live_dtype(device: torch.device) -> torch.dtype | None:
-    """`precision="auto"` for one frame at a time: the device's reduced precision on a GPU (`autocast_dtype`), fp32 on a
-    CPU — where batch-1 bf16 measured slower than fp32 even with native bf16 (section 3: the casts outweigh the matmuls)."""
-    return None if torch.device(device).type == "cpu" else autocast_dtype(device)
+def live_dtype(device: torch.device, compiled: bool = False) -> torch.dtype | None:
+    """`precision="auto"` for one frame at a time: the device's reduced precision on a GPU (`autocast_dtype`); on a CPU
+    with native bf16, bf16 for a compiled network and fp32 for an eager one (section 3: at batch 1 eager bf16 is no
+    faster — the casts between layers cost what the matrix units save — while inductor fuses them away)."""
+    if torch.device(device).type != "cpu": return autocast_dtype(device)
+    return autocast_dtype(device) if compiled else None
 
 def live_defaults(pipe: PosePipeline) -> dict:
     """The steps and guidance a `Performer` uses when not told: a distilled student's own (its folder's `sampling.json`:
@@ -132,8 +158,10 @@ class Performer:
         self._shape = (1, mc.unet.out_channels, mc.size, mc.size)
         self._betas = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).betas
         self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(self._betas, dtype=torch.float64), 0).float()
-        self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[self.config.precision]
-        self._model = compiled_denoiser(pipe.model) if self.config.compile else pipe.model
+        self._dtype = {"auto": live_dtype(pipe.device, c.compile), "fp32": None, "bf16": torch.bfloat16}[c.precision]
+        cpu = pipe.device.type == "cpu"          # a CPU runs a bf16 copy of the weights; a GPU autocasts (self._autocast)
+        cl = cpu if c.channels_last is None else c.channels_last
+        self._model = live_denoiser(pipe.model, self._dtype if cpu else None, cl, c.compile)
         self.timings: dict[str, float] = {}
         self.frames = self.network_calls = 0
         self._totals: deque = deque(maxlen=30)
@@ -180,6 +208,11 @@ class Performer:
     def seed(self) -> int: return self.config.seed
 
     @property
+    def precision(self) -> str:
+        "The precision the network runs in, resolved: 'fp32', 'bf16' or 'fp16'."
+        return {None: "fp32", torch.bfloat16: "bf16", torch.float16: "fp16"}[self._dtype]
+
+    @property
     def look_spec(self):
         "The look as it was asked for: 'random', 'none' or a dict of some attributes (`look` is what it resolved to)."
         return self._spec
@@ -211,7 +244,8 @@ class Performer:
 
     def _autocast(self):
         dev = self.pipe.device
-        return torch.autocast(dev.type, dtype=self._dtype) if self._dtype is not None else nullcontext()
+        on = self._dtype is not None and dev.type != "cpu"       # on a CPU the reduced precision is in the weights (LiveUNet)
+        return torch.autocast(dev.type, dtype=self._dtype) if on else nullcontext()
 
     @torch.no_grad()
     def step(self, pose, attrs=None) -> np.ndarray:
