@@ -23,8 +23,8 @@ Rows, per resolution (64 px pixel space: pose64; 128 px from 32x32x4 latents: la
     inductor; its first frames, which compile, are the untimed warm-up; its GFLOP are the eager row's), each at the
     Performer's defaults (`precision="auto"`, channels-last on a CPU); and, at DEFAULT_THREADS, the variants that
     measure each default (`--variants 0` leaves them out): *realtime fp32 nchw* (eager fp32 in the default memory
-    layout: what channels-last buys), *realtime bf16* (eager with bf16 weights) and *realtime compiled fp32* (what bf16
-    buys a compiled network);
+    layout: what channels-last buys, network and decoder), *realtime bf16* (eager with bf16 weights: what bf16 buys)
+    and *realtime compiled bf16* (what it buys a compiled network);
   * teacher — the multi-step model through the same Performer at 15 steps (guidance 1 and the Performer's default 2)
     and at 1 step (guidance 1 and 2), at `zizi.realtime.DEFAULT_THREADS`;
   * diffusers — a randomly initialised `diffusers.UNet2DConditionModel` with the teacher's widths, levels, attention
@@ -36,8 +36,7 @@ Rows, per resolution (64 px pixel space: pose64; 128 px from 32x32x4 latents: la
     Next to the rows, `paired_eval`: one UNet evaluation (and decoder) at batch 1 of zizi's model and of its diffusers
     match, called alternately `--eval-repeats` times so the ratio survives a change of load.
 The 15- and 20-step rows time fewer frames (`--slow-frames`). Precision is the Performer's `auto` (`zizi.realtime.
-live_dtype`: on a CPU with native bf16, bf16 weights for a compiled network and fp32 for an eager one, as in `zizi
-perform`) for every row but the variants. A benchmark, not a test: on a shared machine the numbers move with the load,
+live_dtype`: fp32 on a CPU, as in `zizi perform`) for every row but the variants. A benchmark, not a test: on a shared machine the numbers move with the load,
 recorded at start and end; `x_realtime` compares rows of one run.
 """
 import argparse, os, statistics, sys, time
@@ -213,7 +212,8 @@ def realtime_settings(threads: list[int], precision: str, compile: bool, variant
     if variants:
         rows += [("realtime fp32 nchw", DEFAULT_THREADS, dict(precision="fp32", compile=False, channels_last=False))]
         if autocast_dtype("cpu"): rows += [("realtime bf16", DEFAULT_THREADS, dict(precision="bf16", compile=False))]
-        if compile: rows += [("realtime compiled fp32", DEFAULT_THREADS, dict(precision="fp32", compile=True))]
+        if compile and autocast_dtype("cpu"):
+            rows += [("realtime compiled bf16", DEFAULT_THREADS, dict(precision="bf16", compile=True))]
     return rows
 
 
@@ -271,7 +271,7 @@ def main() -> None:
                                                               f"rows: zizi.realtime.DEFAULT_THREADS = {DEFAULT_THREADS})")
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto", help="the Performer's precision for every row")
     ap.add_argument("--variants", type=int, default=1, choices=(0, 1),
-                    help="1: also time the realtime path at DEFAULT_THREADS in fp32 NCHW, eager bf16 and compiled fp32 "
+                    help="1: also time the realtime path at DEFAULT_THREADS in fp32 NCHW, eager bf16 and compiled bf16 "
                          "(what each default buys)")
     ap.add_argument("--peak-seconds", type=float, default=2.0, help="seconds of matmuls per peak measurement")
     ap.add_argument("--no-peak", action="store_true", help="skip the matmul peak (peak_pct is then null)")
@@ -408,7 +408,7 @@ def main() -> None:
     cmd = "python " + " ".join(["bench/bench_realtime.py"] + sys.argv[1:])
     result = {"command": cmd, "commit": git_commit(), "machine": machine,
               "loadavg_at_end": [round(v, 2) for v in os.getloadavg()],
-              "seconds": round(time.time() - t_start, 1), "autocast_default": str(autocast_dtype("cpu")), "live_default": {"eager": str(live_dtype("cpu")), "compiled": str(live_dtype("cpu", True))},
+              "seconds": round(time.time() - t_start, 1), "autocast_default": str(autocast_dtype("cpu")), "live_default": str(live_dtype("cpu")),
               "default_threads": DEFAULT_THREADS, "poses": {"kind": args.poses, "frames": args.frames, "slow_frames": slow,
                                                              "look": look if all_attrs is None else "held-out attributes per frame"},
               "matmul_peak_gflops_per_s": peaks, "models": models, "skipped": skipped, "references": references,

@@ -17,11 +17,14 @@ precision; all rows timed in one pass, taking turns frame by frame, so that the 
 alike), flicker on that dance relative to the renderer's (mean of 3 seeds, fixed noise per look), and the CPU
 minutes the student took to distil (its trajectory cache + training, from its history).
 """
-import argparse, json, subprocess, sys, time
+import argparse, json, sys, time
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from _results import write_results  # noqa: E402
+from zizi.recipes import git_commit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,13 +82,9 @@ def row(pipe, name: str, steps: int, guidance: float, n: int, fid_judge, cpu_min
            "attr_acc": {k: round(v, 4) for k, v in m["attr_acc"].items()},
            "pck": round(m["pck"], 4), "pck_renders": round(m["pck_renders"], 4),
            "ssim_to_renders": round(ssim_to_reference(m["generated"], m["renders"]), 4),
-           **dance_measures(pipe, steps, guidance), "distil_cpu_minutes": cpu_minutes, "evaluated_at": commit_now()}
+           **dance_measures(pipe, steps, guidance), "distil_cpu_minutes": cpu_minutes, "evaluated_at": git_commit()}
     print(json.dumps(out), f"({time.time() - t:.0f} s)", flush=True)
     return out
-
-
-def commit_now() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
 
 def distil_minutes(student: Path) -> float | None:
@@ -116,14 +115,13 @@ def main() -> None:
     from zizi.judges import load_fid_judge
     from zizi.pipeline import PosePipeline
     command = " ".join(["python", "scripts/distill_table.py", *sys.argv[1:]])
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     old = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {"results": [], "commands": []}
     if args.time_only:
         rows = old["results"]
         pipes = {r["model"]: PosePipeline.from_pretrained(r.get("folder") or r["model"]) for r in rows}
         time_rows(rows, pipes)
-        old.update(timing={"command": command, "commit": commit, "torch_threads": torch.get_num_threads(), "load": os_load()})
-        Path(args.out).write_text(json.dumps(old, indent=1) + "\n")
+        old.update(timing={"command": command, "commit": git_commit(), "torch_threads": torch.get_num_threads(), "load": os_load()})
+        write_results(args.out, old)
         print("re-timed", len(rows), "rows in", args.out)
         return
     fid_judge = load_fid_judge(64)
@@ -148,9 +146,9 @@ def main() -> None:
     order = ["pose64", "latent128"]
     merged.sort(key=lambda r: (order.index(r["teacher"]) if r["teacher"] in order else 99, r["role"] != "teacher", r["role"], -r["steps"], r["guidance"]))
     out = {"command": "python scripts/distill_table.py", "commands": [c for c in old.get("commands", []) if c != command] + [command],
-           "commit": commit, "conditions": f"PerformerDataset({args.n}, size, seed=789), seed 0; dance: 16 frames, 3 seeds; Performer defaults",
+           "conditions": f"PerformerDataset({args.n}, size, seed=789), seed 0; dance: 16 frames, 3 seeds; Performer defaults",
            "results": merged, **({"timing": old["timing"]} if "timing" in old else {})}
-    Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+    write_results(args.out, out)
     print("wrote", args.out, "- re-time every row together with --time-only")
 
 

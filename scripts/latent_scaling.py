@@ -12,10 +12,12 @@ with a VAE whose scaling factor is `k` times vae128's, so only the spread the di
 the same 128 held-out conditions as notebook 11 (15 DPM-Solver++ steps, guidance 1): PCK@0.1, attribute accuracy
 (judge_attrs128) and performer FID at 64×64 (judge_fid64) against renders of the same conditions.
 """
-import argparse, copy, json, subprocess, sys
+import argparse, copy, json
 from pathlib import Path
 
 import numpy as np
+
+from _results import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = {"unit variance (shipped)": "1", "no scaling factor": "1/sf", "5x too large": "5"}
@@ -89,11 +91,9 @@ def main() -> None:
                      "final_loss_per_variance": round(sum(hist["loss"][-20:]) / 20 / k ** 2, 5),
                      "pck": round(m["pck"], 4), "attr_mean": round(m["attr_mean"], 4), "fid64": round(fid, 2)})
         print(json.dumps(rows[-1]), flush=True)
-    res = {"command": " ".join(["python", "scripts/latent_scaling.py", *sys.argv[1:]]),
-           "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip(),
-           "conditions": f"PerformerDataset({args.n}, 128, seed=789), 15 DPM-Solver++ steps, guidance 1, seed 0",
+    res = {"conditions": f"PerformerDataset({args.n}, 128, seed=789), 15 DPM-Solver++ steps, guidance 1, seed 0",
            "vae_scaling_factor": sf, "cached_latent_std": round(std, 4), "results": rows}
-    Path(args.out).write_text(json.dumps(res, indent=1) + "\n")
+    write_results(args.out, res)
     print("wrote", args.out)
 
 

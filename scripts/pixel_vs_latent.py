@@ -10,8 +10,10 @@ judge_attrs64 on images resized to 64×64), performer FID at 64×64 (judge_fid64
 seconds per frame at batch 1 (median of 9, the models taking turns), and the training minutes recorded in each model's
 metrics.json (the latent model's first stage listed apart).
 """
-import argparse, json, statistics, subprocess, sys, time
+import argparse, json, statistics, sys, time
 from pathlib import Path
+
+from _results import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +49,7 @@ def main() -> None:
         out = json.loads(Path(args.out).read_text())
         for r in out["results"]: r["s_per_frame"] = round(spf[r["model"]], 3)
         out["timing_command"] = " ".join(["python", "scripts/pixel_vs_latent.py", *sys.argv[1:]])
-        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+        write_results(args.out, out)
         print("updated", args.out, spf)
         return
     rows = []
@@ -70,11 +72,9 @@ def main() -> None:
                      "attr_mean_judge64": round(float(attribute_accuracy(load_attribute_judge(64), gen64, m["attrs"]).mean()), 4),
                      "fid64": round(performer_fid(gen64, ren64, load_fid_judge(64)), 2)})
         print(json.dumps(rows[-1]))
-    out = {"command": " ".join(["python", "scripts/pixel_vs_latent.py", *sys.argv[1:]]),
-           "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip(),
-           "conditions": f"PerformerDataset({args.n}, size, seed=789), {args.steps} DPM-Solver++ steps, guidance 1, seed 0",
+    out = {"conditions": f"PerformerDataset({args.n}, size, seed=789), {args.steps} DPM-Solver++ steps, guidance 1, seed 0",
            "results": rows}
-    Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+    write_results(args.out, out)
     print("wrote", args.out)
 
 

@@ -12,10 +12,11 @@ Every model is judged by `zizi.vae.evaluate_vae` (256 held-out 128×128 renders)
 import argparse
 import fcntl
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from zizi.recipes import git_commit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "nbs" / "results" / "vae_experiments.json"
@@ -46,10 +47,6 @@ def record_variant(name: str, row: dict) -> None:
         tmp = RESULTS.with_suffix(".tmp")
         tmp.write_text(json.dumps(res, indent=1) + "\n")
         tmp.replace(RESULTS)
-
-
-def git_commit() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from .schedules import NoiseSchedule
 
 # %% auto #0
 __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'STAGES',
-           'DANCE_SOURCE', 'PerformerConfig', 'LiveUNet', 'live_denoiser', 'live_dtype', 'live_defaults',
+           'DANCE_SOURCE', 'PerformerConfig', 'LiveUNet', 'live_denoiser', 'live_vae', 'live_dtype', 'live_defaults',
            'img2img_timesteps', 'Performer', 'time_steps', 'dance_with', 'pose_source', 'mp4_encoder', 'FrameWriter',
            'perform', 'format_report']
 
@@ -66,7 +66,7 @@ class PerformerConfig(ConfigMixin):
     noise: str = "fixed"              # "fixed": one x_T per look; "fresh": new noise every frame (the flicker baseline)
     img2img: float = 0.0              # > 0: start from the previous frame noised to this fraction of the schedule
     still: float = 0.0                # > 0: return the previous frame while no joint moved more than this (frame fraction)
-    precision: str = "auto"           # "auto" (`live_dtype`: a CPU's bf16 when compiled, else fp32; a GPU's reduced precision), "fp32" or "bf16"
+    precision: str = "auto"           # "auto" (`live_dtype`: fp32 on a CPU, the GPU's reduced precision), "fp32" or "bf16"
     threads: int | None = DEFAULT_THREADS   # torch threads (process-wide); None leaves torch's setting
     compile: bool = False             # torch.compile the denoiser: faster frames after a first one that waits for the compile
     channels_last: bool | None = None # the network's memory layout; None: channels-last on a CPU (section 3), as it is elsewhere
@@ -119,12 +119,15 @@ def live_denoiser(model: PoseModel, dtype: torch.dtype | None = None, channels_l
     view.unet = torch.compile(unet, dynamic=False, options={"freezing": True}) if compile else unet
     return view
 
-def live_dtype(device: torch.device, compiled: bool = False) -> torch.dtype | None:
-    """`precision="auto"` for one frame at a time: the device's reduced precision on a GPU (`autocast_dtype`); on a CPU
-    with native bf16, bf16 for a compiled network and fp32 for an eager one (section 3: at batch 1 eager bf16 is no
-    faster — the casts between layers cost what the matrix units save — while inductor fuses them away)."""
-    if torch.device(device).type != "cpu": return autocast_dtype(device)
-    return autocast_dtype(device) if compiled else None
+def live_vae(vae: nn.Module | None, channels_last: bool = True) -> nn.Module | None:
+    "The first stage for one frame at a time: a channels-last copy of `vae` (None stays None; the pipeline's own is untouched)."
+    if vae is None or not channels_last: return vae
+    return copy.deepcopy(vae).to(memory_format=torch.channels_last)
+
+def live_dtype(device: torch.device) -> torch.dtype | None:
+    """`precision="auto"` for one frame at a time: the device's reduced precision on a GPU (`autocast_dtype`), fp32 on a
+    CPU — where batch-1 bf16 measured no faster than fp32 even with native bf16, eager or compiled (section 3)."""
+    return None if torch.device(device).type == "cpu" else autocast_dtype(device)
 
 def live_defaults(pipe: PosePipeline) -> dict:
     """The steps and guidance a `Performer` uses when not told: a distilled student's own (its folder's `sampling.json`:
@@ -158,10 +161,11 @@ class Performer:
         self._shape = (1, mc.unet.out_channels, mc.size, mc.size)
         self._betas = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).betas
         self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(self._betas, dtype=torch.float64), 0).float()
-        self._dtype = {"auto": live_dtype(pipe.device, c.compile), "fp32": None, "bf16": torch.bfloat16}[c.precision]
+        self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[c.precision]
         cpu = pipe.device.type == "cpu"          # a CPU runs a bf16 copy of the weights; a GPU autocasts (self._autocast)
         cl = cpu if c.channels_last is None else c.channels_last
         self._model = live_denoiser(pipe.model, self._dtype if cpu else None, cl, c.compile)
+        self._vae = live_vae(pipe.vae, cl)
         self.timings: dict[str, float] = {}
         self.frames = self.network_calls = 0
         self._totals: deque = deque(maxlen=30)
@@ -269,9 +273,9 @@ class Performer:
                                     prediction=model.config.prediction, clip=model.config.clip_sample).float()
             t3 = _sync(dev)
             img = x
-            if self.pipe.vae is not None:
+            if self._vae is not None:
                 from zizi.vae import decode_latents
-                img = decode_latents(self.pipe.vae, x).float()
+                img = decode_latents(self._vae, x).float()
             t4 = _sync(dev)
         frame = to_uint8(img)[0]
         t5 = time.perf_counter()
