@@ -23,8 +23,8 @@ from .unet import UNet, UNetConfig, tiny_unet_config
 
 # %% auto #0
 __all__ = ['POSE_ENCODERS', 'PoseModelConfig', 'PoseModel', 'randomise_zero_init', 'tiny_pose_model', 'AttributeSplat',
-           'head_top_poses', 'head_top_heatmap', 'pose_weight_map', 'pose_batch', 'pose_denoiser', 'pose_sample',
-           'held_out_conditions', 'pose_preview_fn', 'train_pose_model', 'pose_recipe']
+           'head_top_poses', 'head_top_heatmap', 'pose_weight_map', 'pose_batch', 'guidance_branches', 'denoiser_look',
+           'pose_denoiser', 'pose_sample', 'held_out_conditions', 'pose_preview_fn', 'train_pose_model', 'pose_recipe']
 
 # %% ../nbs/09_pose_model.ipynb #4b9d0ac6
 POSE_ENCODERS: tuple[str, ...] = ("tokens", "heatmaps", "both")
@@ -120,27 +120,41 @@ class PoseModel(WeightsFolderMixin, nn.Module):
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
-    def encode(self, poses, attrs=None, drop=None, size: int | tuple[int, int] | None = None, drop_attrs=None) -> dict:
+    def encode_attrs(self, attrs, batch: int, drop=None, drop_attrs=None) -> dict:
+        """The attribute half of the condition for `batch` rows: `dict(tokens=(B, n, cond_dim), global_cond=(B, 43),
+        onehot=(B, 43), drop=(B,))` (each may be None), `drop` the rows without attributes (`drop` or `drop_attrs`). It
+        depends on the look alone: a performer encodes it once per look and passes it to `encode(..., look=)`."""
+        cfg, dev = self.config, self.device
+        drop, only_attrs = check_drop(drop, batch, dev), check_drop(drop_attrs, batch, dev)
+        adrop = drop if only_attrs is None else only_attrs if drop is None else drop | only_attrs   # rows without attributes
+        look = dict(tokens=None, global_cond=None, onehot=None, drop=adrop, batch=batch)
+        if attrs is not None and self.attributes is None:
+            raise ValueError("attrs were given, but this PoseModel has no attribute encoder (use_attrs=False): pass attrs=None")
+        if self.attributes is None: return look
+        if attrs is None: return {**look, "tokens": self.attributes.null_tokens(batch)}
+        onehot = attrs_to_onehot(attrs).to(dev)
+        if len(onehot) != batch: raise ValueError(f"attrs has {len(onehot)} rows for {batch} poses")
+        g = None
+        if cfg.attr_global:                                           # dropped rows get the zero (null) vector
+            g = onehot.float() if cfg.attr_input == "onehot" else attrs_to_codes(onehot)
+            g = g if adrop is None else g * (~adrop).float()[:, None]
+        return {**look, "tokens": self.attributes(onehot, adrop), "global_cond": g, "onehot": onehot}
+
+    def encode(self, poses, attrs=None, drop=None, size: int | tuple[int, int] | None = None, drop_attrs=None,
+               look: dict | None = None) -> dict:
         """Condition -> `dict(cond=tokens (B, L, cond_dim), spatial=maps (B, C, H, W), global_cond=(B, 43))` (or None) for
-        `self.unet`. `drop` nulls the whole condition of a row, `drop_attrs` only its attributes (the pose stays)."""
+        `self.unet`. `drop` nulls the whole condition of a row, `drop_attrs` only its attributes (the pose stays).
+        `look`: the attribute half already encoded (`encode_attrs(attrs, B, drop, drop_attrs)`), instead of `attrs`."""
         cfg, dev = self.config, self.device
         p = check_poses(poses, self.keypoints.config.max_abs_coord if self.keypoints is not None else 2.0).to(dev)
         b = len(p)
-        drop, only_attrs = check_drop(drop, b, dev), check_drop(drop_attrs, b, dev)
-        adrop = drop if only_attrs is None else only_attrs if drop is None else drop | only_attrs   # rows without attributes
-        if attrs is not None and self.attributes is None:
-            raise ValueError("attrs were given, but this PoseModel has no attribute encoder (use_attrs=False): pass attrs=None")
-        tokens, global_cond, onehot = [], None, None
-        if self.keypoints is not None: tokens.append(self.keypoints(p, drop))
-        if self.attributes is not None:
-            if attrs is None: tokens.append(self.attributes.null_tokens(b))
-            else:
-                onehot = attrs_to_onehot(attrs).to(dev)
-                if len(onehot) != b: raise ValueError(f"attrs has {len(onehot)} rows for {b} poses")
-                tokens.append(self.attributes(onehot, adrop))
-                if cfg.attr_global:                                   # dropped rows get the zero (null) vector
-                    g = onehot.float() if cfg.attr_input == "onehot" else attrs_to_codes(onehot)
-                    global_cond = g if adrop is None else g * (~adrop).float()[:, None]
+        drop = check_drop(drop, b, dev)
+        if look is None: look = self.encode_attrs(attrs, b, drop, drop_attrs)
+        elif attrs is not None or drop_attrs is not None: raise ValueError("pass attrs (and drop_attrs) or their encoded look, not both")
+        elif look["batch"] != b: raise ValueError(f"the look was encoded for {look['batch']} rows, got {b} poses")
+        adrop, onehot, global_cond = look["drop"], look["onehot"], look["global_cond"]
+        tokens = [self.keypoints(p, drop)] if self.keypoints is not None else []
+        if look["tokens"] is not None: tokens.append(look["tokens"])
         cond = torch.cat(tokens, 1) if tokens else None
         size = size or cfg.size
         spatial = pose_spatial(p, size, cfg.spatial, drop, device=dev) if cfg.uses_maps else None
@@ -245,26 +259,47 @@ def pose_batch(batch: dict, p_uncond: float = 0.1, generator: torch.Generator | 
     return images, cond, weight.to(images.device)
 
 # %% ../nbs/09_pose_model.ipynb #2fa5a9c1
-def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
-                  size: int | tuple[int, int] | None = None, attr_guidance: float | None = None) -> Callable:
-    """`model_fn(x, t)` for zizi.sampling: the condition encoded once, classifier-free guidance `u + guidance*(c - u)`;
-    with an `attr_guidance` of its own, `u + guidance*(p - u) + attr_guidance*(c - p)`, `p` = the pose alone.
-    Only the branches with a weight run, in one batch: c; p when the scales differ; u unless `guidance` is 1.
-    A self-conditioned model gets the guided x0 estimate of the previous call in every branch (`self_conditioned`)."""
+def guidance_branches(model: PoseModel, attrs, guidance: float, attr_guidance: float | None = None) -> tuple[list[str], float]:
+    """The branches `pose_denoiser` runs in one batch — c (the condition); p (the pose alone) when the attribute scale
+    differs from `guidance`; u (no condition) unless `guidance` is 1 — and that attribute scale."""
     ga = guidance if attr_guidance is None or attrs is None else attr_guidance
     if ga != guidance and not model.config.p_drop_attrs:
         raise ValueError("attr_guidance needs a model trained with attribute-only dropout (PoseModelConfig.p_drop_attrs > 0); "
                          "this one never saw a pose without its attributes: leave attr_guidance=None")
-    branches = ["c"] + (["p"] if ga != guidance else []) + (["u"] if guidance != 1 else [])
-    n, k = len(poses), len(branches)
+    return ["c"] + (["p"] if ga != guidance else []) + (["u"] if guidance != 1 else []), ga
+
+def _branch_drops(branches: list[str], n: int) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    "The guided batch's `drop` (the u rows) and `drop_attrs` (the p rows) masks; None for a single branch."
+    if len(branches) == 1: return None, None
+    kind = np.repeat(branches, n)                                           # the branch of each row of the batch
+    return torch.from_numpy(kind == "u"), (torch.from_numpy(kind == "p") if "p" in branches else None)
+
+def denoiser_look(model: PoseModel, attrs, n: int, guidance: float = 2.0, attr_guidance: float | None = None) -> dict:
+    """The attribute half of `pose_denoiser(model, poses, attrs, guidance, ...)`'s condition for `n` poses
+    (`PoseModel.encode_attrs` over its guided batch). It depends on the look alone: a performer encodes it once per
+    look and passes it as `pose_denoiser(..., look=)`, which then encodes only the pose."""
+    branches, _ = guidance_branches(model, attrs, guidance, attr_guidance)
+    k = len(branches)
+    return model.encode_attrs(None if attrs is None else torch.cat([attrs_to_onehot(attrs)] * k), n * k, *_branch_drops(branches, n))
+
+def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
+                  size: int | tuple[int, int] | None = None, attr_guidance: float | None = None,
+                  look: dict | None = None) -> Callable:
+    """`model_fn(x, t)` for zizi.sampling: the condition encoded once, classifier-free guidance `u + guidance*(c - u)`;
+    with an `attr_guidance` of its own, `u + guidance*(p - u) + attr_guidance*(c - p)`, `p` = the pose alone.
+    Only the branches with a weight run, in one batch: c; p when the scales differ; u unless `guidance` is 1.
+    `look`: `denoiser_look(model, attrs, len(poses), guidance, attr_guidance)`, encoded before (attrs still decide the branches).
+    A self-conditioned model gets the guided x0 estimate of the previous call in every branch (`self_conditioned`)."""
+    branches, ga = guidance_branches(model, attrs, guidance, attr_guidance)
+    k = len(branches)
+    if look is None: look = denoiser_look(model, attrs, len(check_poses(poses)), guidance, attr_guidance)   # bad poses named first
+    n = look["batch"] // k
+    drop, _ = _branch_drops(branches, n)
+    enc = model.encode(poses if k == 1 else torch.cat([torch.as_tensor(poses)] * k), None, drop, size, look=look)
     if k == 1:
-        enc = model.encode(poses, attrs, None, size)
         def guided(x: torch.Tensor, t: torch.Tensor, x_self_cond=None) -> torch.Tensor:
             return model.unet(x, t, x_self_cond=x_self_cond, **enc)
     else:
-        kind = np.repeat(branches, n)                                       # the branch of each row of the batch
-        enc = model.encode(torch.cat([torch.as_tensor(poses)] * k), None if attrs is None else torch.cat([attrs_to_onehot(attrs)] * k),
-                           torch.from_numpy(kind == "u"), size, torch.from_numpy(kind == "p") if "p" in branches else None)
         def guided(x: torch.Tensor, t: torch.Tensor, x_self_cond=None) -> torch.Tensor:
             sc = None if x_self_cond is None else torch.cat([x_self_cond] * k)
             out = dict(zip(branches, model.unet(torch.cat([x] * k), torch.cat([t] * k), x_self_cond=sc, **enc).chunk(k)))

@@ -27,7 +27,7 @@ from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM
 from .live import _check_seed
 from .pipeline import PosePipeline, prepare_attrs, prepare_poses
 from .pose import check_person, normalize_pose
-from .pose_model import PoseModel, pose_denoiser
+from .pose_model import PoseModel, denoiser_look, pose_denoiser
 from .sampling import SAMPLERS, make_timesteps
 from .schedules import NoiseSchedule
 
@@ -203,6 +203,9 @@ class Performer:
         self._spec, self.look = spec, look
         self.config = self.config.with_changes(seed=int(seed))
         self._onehot = prepare_attrs(look, 1)
+        with torch.no_grad():                                   # the look's half of the condition, encoded once per look
+            self._look = denoiser_look(self._model, None if self._onehot is None else self._onehot.to(self.pipe.device), 1,
+                                       self.config.guidance)
         self._noise = torch.randn(self._shape, generator=torch.Generator().manual_seed(int(seed)))   # as PosePipeline draws it
         self._fresh = torch.Generator().manual_seed(int(seed))
         self._last_x = self._last_frame = self._last_pose = None       # the next frame is drawn afresh
@@ -265,8 +268,8 @@ class Performer:
             self._record(dict(pose=t1 - t0, conditioning=0.0, network=0.0, decode=0.0, uint8=0.0), t0)
             return self._last_frame
         with self._autocast():
-            fn = pose_denoiser(model, poses.to(dev), None if self._onehot is None else self._onehot.to(dev), c.guidance,
-                               (model.config.size, model.config.size))
+            fn = pose_denoiser(model, poses.to(dev), self._onehot, c.guidance, (model.config.size, model.config.size),
+                               look=self._look)
             t2 = _sync(dev)
             x0, ts = self._start()
             x = SAMPLERS[c.sampler](lambda x, t: fn(x, t).float(), x0.to(dev), self._betas, ts,
