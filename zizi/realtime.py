@@ -21,7 +21,6 @@ import numpy as np
 import torch
 from torch import nn
 
-
 from .core import ConfigMixin, autocast_dtype, save_gif, save_image, to_uint8
 from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
 from .live import _check_seed
@@ -69,7 +68,7 @@ class PerformerConfig(ConfigMixin):
     precision: str = "auto"           # "auto" (`live_dtype`: fp32 on a CPU, the GPU's reduced precision), "fp32" or "bf16"
     threads: int | None = DEFAULT_THREADS   # torch threads (process-wide); None leaves torch's setting
     compile: bool = False             # torch.compile the denoiser: faster frames after a first one that waits for the compile
-    channels_last: bool | None = None # the network's memory layout; None: channels-last on a CPU (section 3), as it is elsewhere
+    channels_last: bool | None = None # channels-last copies of the network and VAE; None: on a CPU (section 3), off elsewhere
 
 
     def __post_init__(self):
