@@ -3,6 +3,7 @@
 
     python scripts/lessons.py                      # all four runs (~15 minutes each on 2 cores), then judge them
     python scripts/lessons.py --only onehot        # one run; rerun the same command after a kill to resume
+    nice -n 10 python scripts/lessons.py --seed 1  # the same four runs at training seed 1 (runs/lessons/seed1/<name>)
 
 Runs (runs/lessons/<name>, resumable), all `pose_recipe(32)` without the attribute splat, 800 steps of batch 32,
 every 100th step kept as a checkpoint:
@@ -20,9 +21,11 @@ Results: nbs/results/lessons.json.
 """
 import argparse
 import json
-import subprocess
+import sys
 import time
 from pathlib import Path
+
+from _results import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = ROOT / "runs" / "lessons"
@@ -37,12 +40,17 @@ def variants() -> dict:
             "heads4": {**base, "attr_global": False}, "heads1": {**base, "attr_global": False, "unet.num_heads": 1}}
 
 
-def train(name: str):
+def run_dir(name: str, seed: int = 0) -> Path:
+    "runs/lessons/<name> for the default seed 0 (the runs first reported), runs/lessons/seed<k>/<name> otherwise."
+    return RUNS / name if seed == 0 else RUNS / f"seed{seed}" / name
+
+
+def train(name: str, seed: int = 0):
     from zizi.pose_model import pose_recipe, train_pose_model
     cfg, kw = pose_recipe(32)
     cfg = cfg.with_changes(variants()[name])
-    kw = {**kw, "max_steps": STEPS, "checkpoint_every": EVERY, "keep_checkpoints": STEPS // EVERY, "sample_every": 0}
-    return train_pose_model(RUNS / name, cfg, size=32, n_images=20_000, data_seed=0, **kw)
+    kw = {**kw, "max_steps": STEPS, "checkpoint_every": EVERY, "keep_checkpoints": STEPS // EVERY, "sample_every": 0, "seed": seed}
+    return train_pose_model(run_dir(name, seed), cfg, size=32, n_images=20_000, data_seed=0, **kw)
 
 
 def ema_model(run: Path, step: int):
@@ -58,14 +66,14 @@ def ema_model(run: Path, step: int):
     return model.eval()
 
 
-def judge(name: str) -> dict:
+def judge(name: str, seed: int = 0) -> dict:
     from zizi.evaluation import evaluate_pose_model
     from zizi.pipeline import PosePipeline
     from zizi.train import train_minutes
-    run = RUNS / name
+    run = run_dir(name, seed)
     m = evaluate_pose_model(PosePipeline.from_pretrained(run / "final"), n=128, steps=15, guidance=1.0)
     hist = json.loads((run / "final" / "history.json").read_text())
-    return {"changes": variants()[name], "train_minutes": train_minutes(run / "final"),
+    return {"changes": variants()[name], "seed": seed, "train_minutes": train_minutes(run / "final"),
             "final_loss": sum(hist["loss"][-10:]) / len(hist["loss"][-10:]), **m}
 
 
@@ -95,20 +103,23 @@ def loss_vs_quality(name: str = "onehot", n: int = 128) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", choices=list(variants()), help="train (and judge) one run only")
+    ap.add_argument("--seed", type=int, default=0, help="training seed (weights, batch order, noise); 0 = the first runs")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     args = ap.parse_args()
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     names = [args.only] if args.only else list(variants())
     for name in names:
-        t0 = time.time(); train(name); print(f"{name}: trained in {(time.time() - t0) / 60:.1f} min", flush=True)
+        t0 = time.time(); train(name, args.seed); print(f"{name}: trained in {(time.time() - t0) / 60:.1f} min", flush=True)
     res = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"runs": {}}
-    res.update(command="python scripts/lessons.py", steps=STEPS, recipe="pose_recipe(32) without the splat",
-               commit=subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip())
-    for name in names: res["runs"][name] = judge(name)
-    if "onehot" in names: res["loss_vs_quality"] = loss_vs_quality("onehot")
-    RESULTS.write_text(json.dumps(res, indent=1) + "\n")
-    for name in names: print(name, {k: res["runs"][name][k] for k in ("attr_mean", "pck", "final_loss", "train_minutes")})
+    res.update(command="python scripts/lessons.py", steps=STEPS, recipe="pose_recipe(32) without the splat")
+    cmd = " ".join(["python scripts/lessons.py", *sys.argv[1:]])
+    if cmd not in res.setdefault("commands", []): res["commands"].append(cmd)
+    key = (lambda name: name) if args.seed == 0 else (lambda name: f"{name} · seed {args.seed}")
+    for name in names: res["runs"][key(name)] = judge(name, args.seed)
+    if "onehot" in names and args.seed == 0: res["loss_vs_quality"] = loss_vs_quality("onehot")
+    write_results(RESULTS, res)
+    for name in names: print(key(name), {k: res["runs"][key(name)][k] for k in ("attr_mean", "pck", "final_loss", "train_minutes")})
 
 
 if __name__ == "__main__":
