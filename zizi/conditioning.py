@@ -84,7 +84,7 @@ def attrs_to_onehot(attrs) -> torch.Tensor:
 
 def attrs_to_codes(attrs) -> torch.Tensor:
     """Attributes -> their *integer* codes, scaled to [0, 1]: float32 (B, 7), `index / (n_values - 1)` per attribute.
-    The encoding a cartoon-avatar diffusion blog started from (section 8 measures it against the one-hot)."""
+    The encoding a cartoon-avatar diffusion blog started from (appendix 09y measures it against the one-hot)."""
     onehot = attrs_to_onehot(attrs).float()
     pos = torch.cat([torch.arange(s, dtype=torch.float32) / max(s - 1, 1) for s in ATTR_SIZES]).to(onehot.device)
     return torch.stack([(onehot[:, o:o + s] * pos[o:o + s]).sum(1) for o, s in zip(ATTR_OFFSETS, ATTR_SIZES)], 1)
