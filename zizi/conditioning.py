@@ -15,7 +15,7 @@ from torch import nn
 from .core import ConfigMixin
 from .renderer import ATTR_NAMES, ATTR_SIZES, ATTRIBUTES, ONEHOT_DIM, encode_attrs, validate_attrs
 from .pose import COCO17_NAMES, validate_poses
-from .pose_drawing import render_heatmaps, render_skeletons
+from .pose_drawing import gaussian_maps, render_skeletons
 
 # %% auto #0
 __all__ = ['ATTR_OFFSETS', 'POSE_SPATIAL_CHANNELS', 'attrs_to_onehot', 'attrs_to_codes', 'AttributeEncoderConfig', 'Projection',
@@ -169,9 +169,10 @@ class AttributeEncoder(nn.Module):
         if self.config.input == "integer": return attrs_to_codes(onehot)[..., None] * self.code_weight + self.bias
         return torch.einsum("bj,kj,jd->bkd", onehot, self.block, self.weight) + self.bias
 
-    def forward(self, attrs, drop: torch.Tensor | None = None) -> torch.Tensor:
-        "Tokens (B, n_tokens, cond_dim); samples where the bool mask `drop` (B,) is True get the null sequence."
-        onehot = attrs_to_onehot(attrs).to(self.bias.device, self.bias.dtype)
+    def forward(self, attrs, drop: torch.Tensor | None = None, checked: bool = False) -> torch.Tensor:
+        """Tokens (B, n_tokens, cond_dim); samples where the bool mask `drop` (B,) is True get the null sequence.
+        `checked=True`: `attrs` is the one-hot `attrs_to_onehot` returned at the caller's entry, used as it is."""
+        onehot = (attrs if checked else attrs_to_onehot(attrs)).to(self.bias.device, self.bias.dtype)
         drop = check_drop(drop, len(onehot), onehot.device)
         return _apply_null(self.norm(self.proj(self.embed(onehot))), self.null, drop)
 
@@ -187,10 +188,12 @@ def fourier_features(xy: torch.Tensor, n_freqs: int) -> torch.Tensor:
     angles = (xy.float()[..., None] * freqs).flatten(-2)          # (..., 2F): x freqs, then y freqs
     return torch.cat([angles.sin(), angles.cos()], dim=-1)
 
-def check_poses(poses, max_abs_coord: float = 2.0) -> torch.Tensor:
-    "Validate a pose batch (B, 17, 3) (via `zizi.pose.validate_poses`, plus a range check on visible x, y) -> float32 tensor."
+def check_poses(poses, max_abs_coord: float = 2.0, validated: bool = False) -> torch.Tensor:
+    """Validate a pose batch (B, 17, 3) (via `zizi.pose.validate_poses`, plus a range check on visible x, y) -> float32
+    tensor: the one gate a pose passes on its way to a model. `validated=True`: the poses already passed
+    `validate_poses` (e.g. `zizi.pose.as_coco_pose` read them), only the range check runs."""
     t = poses if isinstance(poses, torch.Tensor) else torch.as_tensor(np.asarray(poses, dtype=np.float32))
-    validate_poses(t.detach().float().cpu().numpy())               # shape, NaN/inf (naming the joint), visibility
+    if not validated: validate_poses(t.detach().float().cpu().numpy())   # shape, NaN/inf (naming the joint), visibility
     t = t.float()
     far = (t[..., :2].abs() > max_abs_coord).any(-1) & (t[..., 2] > 0.5)
     if far.any():
@@ -231,9 +234,11 @@ class KeypointEncoder(nn.Module):
         self.missing = nn.Parameter(torch.randn(d) * 0.02)            # stands in for an invisible joint's position
         self.null = nn.Parameter(torch.randn(17, d) * 0.02)           # the learned "no pose" sequence
 
-    def forward(self, poses, drop: torch.Tensor | None = None) -> torch.Tensor:
-        "Tokens (B, 17, cond_dim); samples where `drop` (B,) is True (or, by default, with no visible joint) get the null sequence."
-        p = check_poses(poses, self.config.max_abs_coord).to(self.joint.device)
+    def forward(self, poses, drop: torch.Tensor | None = None, checked: bool = False) -> torch.Tensor:
+        """Tokens (B, 17, cond_dim); samples where `drop` (B,) is True (or, by default, with no visible joint) get the null
+        sequence. `checked=True`: `poses` is the float tensor `check_poses` returned at the caller's entry (a pose model's
+        path: `PoseModel.encode`), used as it is."""
+        p = (poses if checked else check_poses(poses, self.config.max_abs_coord)).to(self.joint.device)
         vis = p[..., 2] > 0.5
         drop = check_drop(drop, len(p), p.device)
         empty = ~vis.any(1)
@@ -264,15 +269,16 @@ POSE_SPATIAL_CHANNELS: dict[str, int] = {"heatmaps": 17, "skeleton": 3, "both": 
 def pose_spatial(poses, size=32, kind: str = "heatmaps", drop: torch.Tensor | None = None, sigma: float | None = None,
                  device: torch.device | str | None = None) -> torch.Tensor:
     """Pose maps float32 (B, C, H, W) in [0, 1] for `UNet(..., spatial=...)`: `kind` "heatmaps" (C=17), "skeleton" (C=3)
-    or "both" (C=20) (`POSE_SPATIAL_CHANNELS`). Samples where `drop` (B,) is True get zero maps (the spatial null)."""
+    or "both" (C=20) (`POSE_SPATIAL_CHANNELS`). Samples where `drop` (B,) is True get zero maps (the spatial null).
+    `poses` are trusted: a batch its caller checked (`check_poses`, at the pipeline's or the model's entry)."""
     if kind not in POSE_SPATIAL_CHANNELS:
         raise ValueError(f"kind must be one of {list(POSE_SPATIAL_CHANNELS)}, got {kind!r}")
     if device is None and isinstance(poses, torch.Tensor): device = poses.device
-    p = validate_poses(poses.detach().cpu().numpy() if isinstance(poses, torch.Tensor) else poses)
+    p = np.asarray(poses.detach().cpu() if isinstance(poses, torch.Tensor) else poses, dtype=np.float32)
     maps = []
-    if kind in ("heatmaps", "both"): maps.append(torch.from_numpy(render_heatmaps(p, size, sigma)))
+    if kind in ("heatmaps", "both"): maps.append(torch.from_numpy(gaussian_maps(p, size, sigma)))   # = render_heatmaps, unchecked
     if kind in ("skeleton", "both"):
-        maps.append(torch.from_numpy(render_skeletons(p, size)).permute(0, 3, 1, 2).float() / 255)
+        maps.append(torch.from_numpy(render_skeletons(p, size, checked=True)).permute(0, 3, 1, 2).float() / 255)
     out = torch.cat(maps, 1).to(device)
     drop = check_drop(drop, len(p), out.device)
     return out if drop is None else out.masked_fill(drop[:, None, None, None], 0.0)

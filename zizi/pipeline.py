@@ -13,16 +13,17 @@ import torch
 
 from .conditioning import attrs_to_onehot, check_poses
 from .core import data_dir, get_device, shipped_models, to_uint8
-from .pose_model import PoseModel, PoseModelConfig, pose_sample
+from .pose_model import PoseModel, PoseModelConfig, guidance_branches, pose_denoiser
 from .renderer import ONEHOT_DIM
+from .sampling import SAMPLERS, make_timesteps
 
 # %% auto #0
 __all__ = ['SAMPLING_DEFAULTS', 'DEFAULT_POSE_MODEL', 'prepare_poses', 'prepare_attrs', 'check_sampling_defaults',
            'shipped_pose_models', 'PosePipeline']
 
 # %% ../nbs/09b_pipeline.ipynb #ca162ef1
-def prepare_poses(poses) -> torch.Tensor:
-    "A pose (17, 3) or batch (N, 17, 3) -> validated float32 (N, 17, 3) on the CPU."
+def prepare_poses(poses, max_abs_coord: float = 2.0) -> torch.Tensor:
+    "A pose (17, 3) or batch (N, 17, 3) -> validated float32 (N, 17, 3) on the CPU (`check_poses`, with its `max_abs_coord`)."
     t = poses.detach().cpu() if isinstance(poses, torch.Tensor) else poses
     try: arr = np.asarray(t, dtype=np.float32)
     except (TypeError, ValueError) as e: raise ValueError(f"poses: could not convert to a float array ({e})") from e
@@ -32,7 +33,7 @@ def prepare_poses(poses) -> torch.Tensor:
         raise ValueError(f"poses: expected a pose (17, 3) or a batch (N, 17, 3) of COCO-17 x, y, visibility, "
                          f"got {np.shape(t)}{hint}")
     if len(arr) == 0: raise ValueError("poses: got an empty batch (0, 17, 3)")
-    return check_poses(torch.from_numpy(arr))
+    return check_poses(torch.from_numpy(arr), max_abs_coord)
 
 def prepare_attrs(attrs, n: int) -> torch.Tensor | None:
     "None / dict / list of dicts / (7,) / (N, 7) / (N, 43) -> validated one-hot (N, 43) on the CPU (or None)."
@@ -70,6 +71,7 @@ class PosePipeline:
     space of a first stage `vae` (notebook 11) whose decoder turns the sampled latents into the images."""
     def __init__(self, model: PoseModel, device: str | torch.device | None = None, vae=None, defaults: dict | None = None):
         self.device = get_device(device)
+        self.path: Path | None = None                                    # the folder `from_pretrained` loaded, if any
         self.defaults = check_sampling_defaults({**SAMPLING_DEFAULTS, **(defaults or {})})
         self.model = model.to(self.device).eval()
         self.vae = None if vae is None else vae.to(self.device).eval()
@@ -91,7 +93,9 @@ class PosePipeline:
             from zizi.vae import load_first_stage
             vae = load_first_stage(path / "vae")
         defaults = json.loads((path / "sampling.json").read_text()) if (path / "sampling.json").exists() else None
-        return cls(PoseModel.from_pretrained(path), device, vae, defaults)
+        pipe = cls(PoseModel.from_pretrained(path), device, vae, defaults)
+        pipe.path = path.resolve()
+        return pipe
 
     @property
     def config(self) -> PoseModelConfig: return self.model.config
@@ -117,15 +121,15 @@ class PosePipeline:
         own = self.defaults if self.distilled or fallback is None else {**self.defaults, **fallback}
         return (int(own["steps"]) if steps is None else steps), (float(own["guidance"]) if guidance is None else guidance)
 
-    def __call__(self, poses, attrs=None, steps: int | None = None, seed: int = 0, guidance: float | None = None,
-                 sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None) -> np.ndarray:
-        """Generate one image per pose: uint8 (N, H, W, 3), H = W = `size` (default `image_size`). Same inputs and `seed`
-        -> same images. `steps` / `guidance` default to the model's `defaults` (20 and 2, or what its folder's
-        `sampling.json` says: 1 and 1 for a distilled student). `attr_guidance` (models trained with `p_drop_attrs > 0`)
-        guides the attributes apart from the pose; None = `guidance`."""
+    def check_inputs(self, poses, attrs=None, steps: int | None = None, guidance: float | None = None,
+                     sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None) -> dict:
+        """Every input of a call checked, once, before any sampling: `poses` -> float32 (N, 17, 3) (`prepare_poses`),
+        `attrs` -> one-hot (N, 43) or None (`prepare_attrs`), `steps` / `guidance` (None: the model's `defaults`), the
+        sampler, `size` (image pixels, default `image_size`) and `attr_guidance`. Returns them as `denoise` takes them
+        (`size` in model cells); nothing after this checks them again."""
         steps = self.defaults["steps"] if steps is None else steps
         guidance = self.defaults["guidance"] if guidance is None else guidance
-        p = prepare_poses(poses)
+        p = prepare_poses(poses, self.model.max_abs_coord)
         if attrs is not None and not self.config.use_attrs:
             raise ValueError("attrs were given, but this model was trained without attributes (use_attrs=False): pass attrs=None")
         a = prepare_attrs(attrs, len(p))
@@ -133,15 +137,52 @@ class PosePipeline:
         if not np.isfinite(guidance) or guidance < 0: raise ValueError(f"guidance must be a finite number >= 0, got {guidance!r}")
         if attr_guidance is not None and not (np.isfinite(attr_guidance) and attr_guidance >= 0):
             raise ValueError(f"attr_guidance must be None or a finite number >= 0, got {attr_guidance!r}")
+        guidance_branches(self.model, a, guidance, attr_guidance)        # attr_guidance needs a model trained for it
+        if sampler not in SAMPLERS: raise ValueError(f"sampler must be one of {list(SAMPLERS)}, got {sampler!r}")
         size = size or self.image_size
         step = self.config.unet.multiple * self.factor
         if size % step: raise ValueError(f"size {size} must be a multiple of {step} for this model")
-        x = pose_sample(self.model, p.to(self.device), a, int(steps), seed, float(guidance), sampler, size // self.factor,
-                        attr_guidance=None if attr_guidance is None else float(attr_guidance))
-        if self.vae is not None:
-            from zizi.vae import decode_latents
-            with torch.no_grad(): x = decode_latents(self.vae, x)
-        return to_uint8(x)
+        return dict(poses=p, attrs=a, steps=int(steps), guidance=float(guidance), sampler=sampler, size=size // self.factor,
+                    attr_guidance=None if attr_guidance is None else float(attr_guidance))
+
+    @torch.no_grad()
+    def denoise(self, poses: torch.Tensor, attrs: torch.Tensor | None, guidance: float, noise: torch.Tensor,
+                timesteps: torch.Tensor, sampler: str = "dpmpp_2m", attr_guidance: float | None = None,
+                generator: torch.Generator | None = None, model: PoseModel | None = None, look: dict | None = None,
+                on_encoded=None) -> torch.Tensor:
+        """The one hot loop, on inputs `check_inputs` checked (trusted: nothing here checks them again): the condition
+        encoded once (`pose_denoiser`), then `SAMPLERS[sampler]` from `noise` (N, C, h, w) over `timesteps` with the
+        model's schedule. Returns float32 (N, C, h, w) on the device: images in [-1, 1], or latents for `decode`.
+        `model`: a live copy of `self.model` to run instead (a `Performer`'s); `look`: the attributes' half of the
+        condition encoded before (`denoiser_look`); `on_encoded()` is called between the encoding and the loop."""
+        model = self.model if model is None else model
+        fn = pose_denoiser(model, poses.to(self.device), attrs, guidance, tuple(noise.shape[-2:]), attr_guidance,
+                           look=look, checked=True)
+        if on_encoded is not None: on_encoded()
+        cfg = model.config
+        return SAMPLERS[sampler](lambda x, t: fn(x, t).float(), noise.to(self.device), model.schedule.betas, timesteps,
+                                 prediction=cfg.prediction, clip=cfg.clip_sample, generator=generator).float()
+
+    @torch.no_grad()
+    def decode(self, x: torch.Tensor, vae=None) -> torch.Tensor:
+        "`denoise`'s output -> images float32 in [-1, 1]: a latent model's first stage decodes it (`vae`: a copy to run instead)."
+        vae = self.vae if vae is None else vae
+        if vae is None: return x
+        from zizi.vae import decode_latents
+        return decode_latents(vae, x).float()
+
+    def __call__(self, poses, attrs=None, steps: int | None = None, seed: int = 0, guidance: float | None = None,
+                 sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None) -> np.ndarray:
+        """Generate one image per pose: uint8 (N, H, W, 3), H = W = `size` (default `image_size`). Same inputs and `seed`
+        -> same images. `steps` / `guidance` default to the model's `defaults` (20 and 2, or what its folder's
+        `sampling.json` says: 1 and 1 for a distilled student). `attr_guidance` (models trained with `p_drop_attrs > 0`)
+        guides the attributes apart from the pose; None = `guidance`. `check_inputs`, then `denoise`, then `decode`."""
+        c = self.check_inputs(poses, attrs, steps, guidance, sampler, size, attr_guidance)
+        g = torch.Generator().manual_seed(int(seed))                   # x_T on the CPU: the same images on any device
+        noise = torch.randn((len(c["poses"]), self.config.unet.out_channels, c["size"], c["size"]), generator=g)
+        x = self.denoise(c["poses"], c["attrs"], c["guidance"], noise, make_timesteps(self.config.n_train_steps, c["steps"]),
+                         c["sampler"], c["attr_guidance"], generator=g)
+        return to_uint8(self.decode(x))
 
 def _check_first_stage(model: PoseModel, vae) -> None:
     "A clear error when the first stage's latents are not what the model was trained on."

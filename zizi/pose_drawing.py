@@ -98,9 +98,12 @@ def render_skeleton(pose, size=64, thickness: float | None = None, limb_brightne
     if h * w <= _DENSE_MAX_PIXELS: return _render_dense(pose[None], h, w, width, limb_brightness)[0]
     return _render_sparse(pose, h, w, width, limb_brightness)
 
-def render_skeletons(poses, size=64, thickness: float | None = None, limb_brightness: float = 0.6) -> np.ndarray:
-    "`render_skeleton` for a batch (N, 17, 3) -> uint8 (N, H, W, 3); small canvases are rendered in vectorised chunks."
-    poses = validate_poses(poses)
+def render_skeletons(poses, size=64, thickness: float | None = None, limb_brightness: float = 0.6,
+                     checked: bool = False) -> np.ndarray:
+    """`render_skeleton` for a batch (N, 17, 3) -> uint8 (N, H, W, 3); small canvases are rendered in vectorised chunks.
+    `checked=True`: `poses` is a float32 array its caller already validated at its entry (a pose model's path, which
+    checks each pose once): drawn as it is."""
+    poses = poses if checked else validate_poses(poses)
     h, w, width = _skeleton_args(size, thickness)
     if h * w > _DENSE_MAX_PIXELS:
         return np.stack([_render_sparse(p, h, w, width, limb_brightness) for p in poses]) if len(poses) else \

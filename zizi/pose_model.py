@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -120,10 +121,21 @@ class PoseModel(WeightsFolderMixin, nn.Module):
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
-    def encode_attrs(self, attrs, batch: int, drop=None, drop_attrs=None) -> dict:
+    @cached_property
+    def schedule(self) -> NoiseSchedule:
+        "The noise schedule the model was trained with (`config.schedule`, `config.n_train_steps`), built once and kept (on the host)."
+        return NoiseSchedule.from_kind(self.config.schedule, self.config.n_train_steps)
+
+    @property
+    def max_abs_coord(self) -> float:
+        "Visible x, y beyond this magnitude are refused as pixels by mistake (`check_poses`): the keypoint encoder's setting."
+        return self.keypoints.config.max_abs_coord if self.keypoints is not None else 2.0
+
+    def encode_attrs(self, attrs, batch: int, drop=None, drop_attrs=None, checked: bool = False) -> dict:
         """The attribute half of the condition for `batch` rows: `dict(tokens=(B, n, cond_dim), global_cond=(B, 43),
         onehot=(B, 43), drop=(B,))` (each may be None), `drop` the rows without attributes (`drop` or `drop_attrs`). It
-        depends on the look alone: a performer encodes it once per look and passes it to `encode(..., look=)`."""
+        depends on the look alone: a performer encodes it once per look and passes it to `encode(..., look=)`.
+        `checked=True`: `attrs` is the one-hot `attrs_to_onehot` returned at the caller's entry, used as it is."""
         cfg, dev = self.config, self.device
         drop, only_attrs = check_drop(drop, batch, dev), check_drop(drop_attrs, batch, dev)
         adrop = drop if only_attrs is None else only_attrs if drop is None else drop | only_attrs   # rows without attributes
@@ -132,28 +144,31 @@ class PoseModel(WeightsFolderMixin, nn.Module):
             raise ValueError("attrs were given, but this PoseModel has no attribute encoder (use_attrs=False): pass attrs=None")
         if self.attributes is None: return look
         if attrs is None: return {**look, "tokens": self.attributes.null_tokens(batch)}
-        onehot = attrs_to_onehot(attrs).to(dev)
+        onehot = (attrs if checked else attrs_to_onehot(attrs)).to(dev)
         if len(onehot) != batch: raise ValueError(f"attrs has {len(onehot)} rows for {batch} poses")
         g = None
         if cfg.attr_global:                                           # dropped rows get the zero (null) vector
             g = onehot.float() if cfg.attr_input == "onehot" else attrs_to_codes(onehot)
             g = g if adrop is None else g * (~adrop).float()[:, None]
-        return {**look, "tokens": self.attributes(onehot, adrop), "global_cond": g, "onehot": onehot}
+        return {**look, "tokens": self.attributes(onehot, adrop, checked=True), "global_cond": g, "onehot": onehot}
 
     def encode(self, poses, attrs=None, drop=None, size: int | tuple[int, int] | None = None, drop_attrs=None,
-               look: dict | None = None) -> dict:
+               look: dict | None = None, checked: bool = False) -> dict:
         """Condition -> `dict(cond=tokens (B, L, cond_dim), spatial=maps (B, C, H, W), global_cond=(B, 43))` (or None) for
         `self.unet`. `drop` nulls the whole condition of a row, `drop_attrs` only its attributes (the pose stays).
-        `look`: the attribute half already encoded (`encode_attrs(attrs, B, drop, drop_attrs)`), instead of `attrs`."""
+        `look`: the attribute half already encoded (`encode_attrs(attrs, B, drop, drop_attrs)`), instead of `attrs`.
+        The poses (and attrs) are checked here, once, and everything below trusts them; `checked=True`: the caller
+        checked them at its entry (`pose_denoiser`, the pipeline, the live performer): `poses` is the float tensor
+        `check_poses` returned, `attrs` the one-hot `attrs_to_onehot` returned."""
         cfg, dev = self.config, self.device
-        p = check_poses(poses, self.keypoints.config.max_abs_coord if self.keypoints is not None else 2.0).to(dev)
+        p = (torch.as_tensor(poses) if checked else check_poses(poses, self.max_abs_coord)).to(dev)
         b = len(p)
         drop = check_drop(drop, b, dev)
-        if look is None: look = self.encode_attrs(attrs, b, drop, drop_attrs)
+        if look is None: look = self.encode_attrs(attrs, b, drop, drop_attrs, checked)
         elif attrs is not None or drop_attrs is not None: raise ValueError("pass attrs (and drop_attrs) or their encoded look, not both")
         elif look["batch"] != b: raise ValueError(f"the look was encoded for {look['batch']} rows, got {b} poses")
         adrop, onehot, global_cond = look["drop"], look["onehot"], look["global_cond"]
-        tokens = [self.keypoints(p, drop)] if self.keypoints is not None else []
+        tokens = [self.keypoints(p, drop, checked=True)] if self.keypoints is not None else []
         if look["tokens"] is not None: tokens.append(look["tokens"])
         cond = torch.cat(tokens, 1) if tokens else None
         size = size or cfg.size
@@ -213,8 +228,9 @@ class AttributeSplat(nn.Module):
 # %% ../nbs/09_pose_model.ipynb #a9d1c021
 def head_top_poses(poses, reach: float = 1.0) -> torch.Tensor:
     """A virtual joint above the face, (B, 1, 3): the visible face keypoints' centre plus `reach` times the vector
-    from the shoulders' midpoint to it; visibility 1 when a face keypoint and both shoulders are visible."""
-    p = check_poses(poses)
+    from the shoulders' midpoint to it; visibility 1 when a face keypoint and both shoulders are visible. `poses`
+    (B, 17, 3) are trusted: checked by the caller (`check_poses`), as `PoseModel.encode` does."""
+    p = torch.as_tensor(poses, dtype=torch.float32)
     face_seen = p[:, :5, 2] > 0.5
     face = (p[:, :5, :2] * face_seen[..., None]).sum(1) / face_seen.sum(1, keepdim=True).clamp(min=1)
     shoulders = p[:, [5, 6], :2].mean(1)
@@ -223,7 +239,8 @@ def head_top_poses(poses, reach: float = 1.0) -> torch.Tensor:
 
 def head_top_heatmap(poses, size, sigma: float | None = None, drop=None, device=None) -> torch.Tensor:
     """The head-top joint's Gaussian map float32 (B, 1, H, W), drawn by `zizi.pose.gaussian_maps` as `render_heatmaps`
-    draws a joint (same default `sigma`); zero where it is not visible or `drop` (B,) is True."""
+    draws a joint (same default `sigma`); zero where it is not visible or `drop` (B,) is True. `poses` are trusted, as
+    in `head_top_poses`."""
     from zizi.pose_drawing import gaussian_maps
     top = head_top_poses(poses)
     maps = torch.from_numpy(gaussian_maps(top.detach().cpu().numpy(), size, sigma)).to(top.device)
@@ -274,28 +291,37 @@ def _branch_drops(branches: list[str], n: int) -> tuple[torch.Tensor | None, tor
     kind = np.repeat(branches, n)                                           # the branch of each row of the batch
     return torch.from_numpy(kind == "u"), (torch.from_numpy(kind == "p") if "p" in branches else None)
 
-def denoiser_look(model: PoseModel, attrs, n: int, guidance: float = 2.0, attr_guidance: float | None = None) -> dict:
+def denoiser_look(model: PoseModel, attrs, n: int, guidance: float = 2.0, attr_guidance: float | None = None,
+                  checked: bool = False) -> dict:
     """The attribute half of `pose_denoiser(model, poses, attrs, guidance, ...)`'s condition for `n` poses
     (`PoseModel.encode_attrs` over its guided batch). It depends on the look alone: a performer encodes it once per
-    look and passes it as `pose_denoiser(..., look=)`, which then encodes only the pose."""
+    look and passes it as `pose_denoiser(..., look=)`, which then encodes only the pose. `checked=True`: `attrs` is
+    the one-hot `attrs_to_onehot` returned at the caller's entry."""
     branches, _ = guidance_branches(model, attrs, guidance, attr_guidance)
     k = len(branches)
-    return model.encode_attrs(None if attrs is None else torch.cat([attrs_to_onehot(attrs)] * k), n * k, *_branch_drops(branches, n))
+    onehot = None if attrs is None else attrs if checked else attrs_to_onehot(attrs)
+    return model.encode_attrs(None if onehot is None else torch.cat([onehot] * k), n * k, *_branch_drops(branches, n), checked=True)
 
 def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
                   size: int | tuple[int, int] | None = None, attr_guidance: float | None = None,
-                  look: dict | None = None) -> Callable:
+                  look: dict | None = None, checked: bool = False) -> Callable:
     """`model_fn(x, t)` for zizi.sampling: the condition encoded once, classifier-free guidance `u + guidance*(c - u)`;
     with an `attr_guidance` of its own, `u + guidance*(p - u) + attr_guidance*(c - p)`, `p` = the pose alone.
     Only the branches with a weight run, in one batch: c; p when the scales differ; u unless `guidance` is 1.
     `look`: `denoiser_look(model, attrs, len(poses), guidance, attr_guidance)`, encoded before (attrs still decide the branches).
-    A self-conditioned model gets the guided x0 estimate of the previous call in every branch (`self_conditioned`)."""
+    A self-conditioned model gets the guided x0 estimate of the previous call in every branch (`self_conditioned`).
+    The poses and attrs are checked here, once (bad poses named first); `checked=True`: the caller checked them at its
+    entry (`PosePipeline.check_inputs`, `Performer.read_pose`): `poses` is the float tensor `check_poses` returned,
+    `attrs` the one-hot `attrs_to_onehot` returned, and nothing below checks them again."""
+    if not checked:
+        poses = check_poses(poses, model.max_abs_coord)
+        attrs = None if attrs is None else attrs_to_onehot(attrs)
     branches, ga = guidance_branches(model, attrs, guidance, attr_guidance)
     k = len(branches)
-    if look is None: look = denoiser_look(model, attrs, len(check_poses(poses)), guidance, attr_guidance)   # bad poses named first
+    if look is None: look = denoiser_look(model, attrs, len(poses), guidance, attr_guidance, checked=True)
     n = look["batch"] // k
     drop, _ = _branch_drops(branches, n)
-    enc = model.encode(poses if k == 1 else torch.cat([torch.as_tensor(poses)] * k), None, drop, size, look=look)
+    enc = model.encode(poses if k == 1 else torch.cat([poses] * k), None, drop, size, look=look, checked=True)
     if k == 1:
         def guided(x: torch.Tensor, t: torch.Tensor, x_self_cond=None) -> torch.Tensor:
             return model.unet(x, t, x_self_cond=x_self_cond, **enc)
@@ -307,8 +333,7 @@ def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
             return u + guidance * (p - u) + ga * (c - p)
     if not model.config.unet.self_condition: return lambda x, t: guided(x, t)
     from zizi.sampling import self_conditioned
-    betas = NoiseSchedule.from_kind(model.config.schedule, model.config.n_train_steps).betas
-    return self_conditioned(guided, model.config.prediction, betas)
+    return self_conditioned(guided, model.config.prediction, model.schedule.betas)
 
 @torch.no_grad()
 def pose_sample(model: PoseModel, poses, attrs=None, steps: int = 20, seed: int = 0, guidance: float = 2.0,
@@ -320,8 +345,7 @@ def pose_sample(model: PoseModel, poses, attrs=None, steps: int = 20, seed: int 
     cfg, dev = model.config, model.device
     h = w = size or cfg.size
     fn = pose_denoiser(model, poses, attrs, guidance, (h, w), attr_guidance)
-    betas = NoiseSchedule.from_kind(cfg.schedule, cfg.n_train_steps).betas
-    return sample(fn, (len(poses), cfg.unet.out_channels, h, w), betas, steps=steps, sampler=sampler, prediction=cfg.prediction,
+    return sample(fn, (len(poses), cfg.unet.out_channels, h, w), model.schedule.betas, steps=steps, sampler=sampler, prediction=cfg.prediction,
                   clip=cfg.clip_sample, generator=torch.Generator().manual_seed(int(seed)), device=dev, noise=noise)
 
 # %% ../nbs/09_pose_model.ipynb #c76e4eee

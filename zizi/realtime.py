@@ -24,11 +24,11 @@ from torch import nn
 from .core import ConfigMixin, autocast_dtype, save_gif, save_image, to_uint8
 from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
 from .live import _check_seed
-from .pipeline import PosePipeline, prepare_attrs, prepare_poses
+from .conditioning import check_poses
+from .pipeline import PosePipeline, prepare_attrs
 from .pose import check_person, normalize_pose
-from .pose_model import PoseModel, denoiser_look, pose_denoiser
-from .sampling import SAMPLERS, make_timesteps
-from .schedules import NoiseSchedule
+from .pose_model import PoseModel, denoiser_look
+from .sampling import make_timesteps
 
 # %% auto #0
 __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'STAGES',
@@ -158,8 +158,8 @@ class Performer:
         if self.config.threads is not None: torch.set_num_threads(int(self.config.threads))
         mc = pipe.config
         self._shape = (1, mc.unet.out_channels, mc.size, mc.size)
-        self._betas = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).betas
-        self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(self._betas, dtype=torch.float64), 0).float()
+        betas = pipe.model.schedule.betas                                 # the model's own schedule, built once
+        self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(betas, dtype=torch.float64), 0).float()
         self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[c.precision]
         cpu = pipe.device.type == "cpu"          # a CPU runs a bf16 copy of the weights; a GPU autocasts (self._autocast)
         cl = cpu if c.channels_last is None else c.channels_last
@@ -204,7 +204,7 @@ class Performer:
         self._onehot = prepare_attrs(look, 1)
         with torch.no_grad():                                   # the look's half of the condition, encoded once per look
             self._look = denoiser_look(self._model, None if self._onehot is None else self._onehot.to(self.pipe.device), 1,
-                                       self.config.guidance)
+                                       self.config.guidance, checked=True)
         self._noise = torch.randn(self._shape, generator=torch.Generator().manual_seed(int(seed)))   # as PosePipeline draws it
         self._fresh = torch.Generator().manual_seed(int(seed))
         self._last_x = self._last_frame = self._last_pose = None       # the next frame is drawn afresh
@@ -224,11 +224,13 @@ class Performer:
         return self._spec
 
     def read_pose(self, pose) -> np.ndarray:
-        "A pose in any of `POSE_FORMATS` -> the COCO-17 (17, 3) this performer draws (normalised if configured), checked as the pipeline checks poses."
+        """A pose in any of `POSE_FORMATS` -> the COCO-17 (17, 3) this performer draws (normalised if configured): the
+        performer's one check of a pose, as the pipeline checks poses — `as_coco_pose` validates it, `check_poses` adds the
+        range (pixels by mistake); everything after trusts it."""
         c = self.config
         p = as_coco_pose(pose, c.width, c.height, c.threshold, person=c.person, keep_outside=c.normalize)
         p = normalize_pose(p) if c.normalize else p                    # (fits every joint, the ones outside the crop too)
-        prepare_poses(p)                                               # e.g. pixels by mistake
+        check_poses(p[None], self.pipe.model.max_abs_coord, validated=True)
         return p
 
     def _is_still(self, pose: np.ndarray) -> bool:
@@ -240,7 +242,7 @@ class Performer:
 
     def _start(self) -> tuple[torch.Tensor, torch.Tensor]:
         "The sampler's starting point and timesteps: x_T (fixed or fresh), or the previous frame partly noised (img2img)."
-        c, n_train = self.config, len(self._betas)
+        c, n_train = self.config, self.pipe.config.n_train_steps
         noise = self._noise if c.noise == "fixed" else torch.randn(self._shape, generator=self._fresh)
         if c.img2img > 0 and self._last_x is not None:
             ts = img2img_timesteps(n_train, c.steps, c.img2img)
@@ -257,7 +259,7 @@ class Performer:
     def step(self, pose, attrs=None) -> np.ndarray:
         """One frame: `pose` in any of `POSE_FORMATS` -> uint8 (H, W, 3). `attrs` (if given) changes the look first, as
         `set_look(attrs)`. With the `still` option a pose that has not moved returns the previous frame, no network call."""
-        dev, c, model = self.pipe.device, self.config, self._model
+        dev, c = self.pipe.device, self.config
         t0 = _sync(dev)
         if attrs is not None: self.set_look(attrs)
         p = self.read_pose(pose)
@@ -266,18 +268,13 @@ class Performer:
         if self._is_still(p) and self._last_frame is not None:
             self._record(dict(pose=t1 - t0, conditioning=0.0, network=0.0, decode=0.0, uint8=0.0), t0)
             return self._last_frame
-        with self._autocast():
-            fn = pose_denoiser(model, poses.to(dev), self._onehot, c.guidance, (model.config.size, model.config.size),
-                               look=self._look)
-            t2 = _sync(dev)
+        encoded = []
+        with self._autocast():                                 # the pipeline's own loop, on the live copies of its networks
             x0, ts = self._start()
-            x = SAMPLERS[c.sampler](lambda x, t: fn(x, t).float(), x0.to(dev), self._betas, ts,
-                                    prediction=model.config.prediction, clip=model.config.clip_sample).float()
-            t3 = _sync(dev)
-            img = x
-            if self._vae is not None:
-                from zizi.vae import decode_latents
-                img = decode_latents(self._vae, x).float()
+            x = self.pipe.denoise(poses, self._onehot, c.guidance, x0, ts, c.sampler, model=self._model, look=self._look,
+                                  on_encoded=lambda: encoded.append(_sync(dev)))
+            t2, t3 = encoded[0], _sync(dev)
+            img = self.pipe.decode(x, self._vae)
             t4 = _sync(dev)
         frame = to_uint8(img)[0]
         t5 = time.perf_counter()
