@@ -1,16 +1,16 @@
 #!/usr/bin/env python
 """Score the two-stage model of notebook 09e (pose prior -> pose model) against the unconditional model of notebook
-07b, with the controls of the first stage (the renderer's own poses; the Gaussian baseline), into
+07c, with the controls of the first stage (the renderer's own poses; the Gaussian baseline), into
 nbs/results/two_stage.json (one entry per size; about 3 minutes at 32, 10 at 64).
 
     python scripts/two_stage.py --size 32
     python scripts/two_stage.py --size 64
 
 Every row: 256 images (poses from the prior by its default sampler), DPM-Solver++(2M) 15 steps, guidance 1, seeds 0, 64, 128, 192 per batch of 64; performer FID
-with the critic of the size against PerformerDataset(2000, size, seed=123), the silhouette check fitted on the same
+with the FID judge of the size against PerformerDataset(2000, size, seed=123), the silhouette check fitted on the same
 renders, nearest-render distance (as scripts/score_uncond.py); PCK@0.1 of the images against the poses they were
 drawn in (zizi.metrics.pose_pck) and the pose check of those poses. The unconditional row is read from the file that
-scored it in notebook 07b.
+scored it in notebook 07c.
 """
 import argparse, json, sys, time
 from pathlib import Path
@@ -57,7 +57,7 @@ def main() -> None:
 
     upath, key = UNCOND[size]
     u = json.loads(Path(upath).read_text())
-    rows = {"unconditional (07b)": dict(fid=u[key]["fid_15"], silhouette=u[key]["silhouette_15"], nearest=u[key]["nearest_15"],
+    rows = {"unconditional (07c)": dict(fid=u[key]["fid_15"], silhouette=u[key]["silhouette_15"], nearest=u[key]["nearest_15"],
                                         train_minutes=u.get("train_minutes"), source=upath)}
     pm, prior_min = minutes(POSE_MODEL[size]), minutes(DEFAULT_POSE_PRIOR)
     for name, prior, train_min in (("prior → pose model", load_pose_prior(), round(pm + prior_min, 1)),

@@ -28,24 +28,34 @@ def _per_class_accuracy(read: np.ndarray, asked: np.ndarray) -> dict[str, dict[s
     return {name: {v: float((read[asked[:, i] == k, i] == k).mean()) if (asked[:, i] == k).any() else None
                    for k, v in enumerate(values)} for i, (name, values) in enumerate(ATTRIBUTES.items())}
 
+def _renamed(new, old, new_name: str, old_name: str):
+    "The value of a keyword given under its new name or its old one (kept working), not both."
+    if old is not None and new is not None:
+        raise ValueError(f"give {new_name}= or its old name {old_name}=, not both")
+    return old if new is None else new
+
 def evaluate_pose_model(pipe: Callable, n: int = 128, steps: int = 15, guidance: float = 2.0, seed: int = 0,
-                        data_seed: int = 789, size: int | None = None, critic=None, regressor=None, batch: int = 64,
-                        return_images: bool = False, **pipe_kw) -> dict:
-    """PCK@0.1 and attribute accuracy (the judge, or `critic`) of `pipe(poses, attrs, ...)` on held-out conditions, next to
-    the renders'. Extra keywords (`sampler`, `attr_guidance`) go to `pipe` and are recorded in the result."""
+                        data_seed: int = 789, size: int | None = None, attr_judge=None, pose_judge=None, batch: int = 64,
+                        return_images: bool = False, critic=None, regressor=None, **pipe_kw) -> dict:
+    """PCK@0.1 (by `pose_judge`, default the shipped one) and attribute accuracy (by `attr_judge`, default the attribute
+    judge for the size) of `pipe(poses, attrs, ...)` on held-out conditions, next to the renders'. `critic=` and
+    `regressor=` are the old names of `attr_judge=` and `pose_judge=`. Extra keywords (`sampler`, `attr_guidance`) go to
+    `pipe` and are recorded in the result."""
+    attr_judge = _renamed(attr_judge, critic, "attr_judge", "critic")
+    pose_judge = _renamed(pose_judge, regressor, "pose_judge", "regressor")
     size = size or getattr(pipe, "image_size", None) or pipe.config.size
-    judge = attribute_judge_name(size) if critic is None else "given critic"
-    critic = critic or load_attribute_judge(size)
+    judge_name = attribute_judge_name(size) if attr_judge is None else "given attribute judge"
+    attr_judge = attr_judge or load_attribute_judge(size)
     ds = PerformerDataset(n, size, seed=data_seed)
     poses, attrs = ds.labels()
     renders = ds.images.numpy()
     generated = np.concatenate([pipe(poses[i:i + batch], attrs[i:i + batch], steps=steps, seed=seed + i, guidance=guidance, **pipe_kw)
                                 for i in range(0, n, batch)])
-    def read(images): return critic.predict(resize_uint8(images, critic.config.size))
+    def read(images): return attr_judge.predict(resize_uint8(images, attr_judge.config.size))
     read_g, read_r = read(generated), read(renders)
     acc_g, acc_r = (read_g == attrs).mean(0), (read_r == attrs).mean(0)
-    out = dict(size=size, n=n, steps=steps, guidance=guidance, **pipe_kw, attr_judge=judge,
-               pck=pose_pck(generated, poses, 0.1, regressor), pck_renders=pose_pck(renders, poses, 0.1, regressor),
+    out = dict(size=size, n=n, steps=steps, guidance=guidance, **pipe_kw, attr_judge=judge_name,
+               pck=pose_pck(generated, poses, 0.1, pose_judge), pck_renders=pose_pck(renders, poses, 0.1, pose_judge),
                attr_mean=float(acc_g.mean()), attr_mean_renders=float(acc_r.mean()),
                attr_acc=dict(zip(ATTRIBUTES, map(float, acc_g))), attr_acc_renders=dict(zip(ATTRIBUTES, map(float, acc_r))),
                attr_class_acc=_per_class_accuracy(read_g, attrs))

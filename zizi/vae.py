@@ -193,7 +193,15 @@ def load_first_stage(path: str | Path, device: str | torch.device | None = None)
     if name == "VAE": return VAE.from_pretrained(path, device)
     if name in ("AutoencoderKL", "AutoencoderTiny"):
         import diffusers
-        return getattr(diffusers, name).from_pretrained(str(path)).to(device or "cpu").eval()
+        cls = getattr(diffusers, name)
+        if name == "AutoencoderTiny" and "block_out_channels" in cfg:
+            # diffusers' AutoencoderTiny writes `block_out_channels` (a copy of its decoder's widths) into config.json but
+            # does not take it back, and warns on every load: build it from the config without that key
+            from safetensors.torch import load_file
+            model = cls.from_config({k: v for k, v in cfg.items() if k != "block_out_channels"})
+            model.load_state_dict(load_file(str(path / "diffusion_pytorch_model.safetensors")))
+            return model.to(device or "cpu").eval()
+        return cls.from_pretrained(str(path)).to(device or "cpu").eval()
     raise ValueError(f"{path / 'config.json'} describes a {name!r}: expected a VAE, AutoencoderKL or AutoencoderTiny folder")
 
 # %% ../nbs/10_vae.ipynb #4c20bd46
