@@ -48,7 +48,7 @@ DEFAULT_THREADS = 1     # torch threads for batch-1 steps: measured in section 3
 NO_ATTRS = "none"       # a look without attribute condition (the model's null tokens)
 PRECISIONS = ("auto", "fp32", "bf16")
 NOISE_MODES = ("fixed", "fresh")
-RUNTIME_CHOICES = ("auto", *RUNTIMES)   # what runs the network: "auto" measures (section 7); zizi.export.RUNTIMES
+RUNTIME_CHOICES = ("auto", *RUNTIMES)   # what runs the network: "auto" measures (section 3); zizi.export.RUNTIMES
 STAGES = ("pose", "conditioning", "network", "decode", "uint8", "total")
 
 @dataclass
@@ -71,7 +71,7 @@ class PerformerConfig(ConfigMixin):
     threads: int | None = DEFAULT_THREADS   # torch threads (process-wide); None leaves torch's setting
     compile: bool = False             # torch.compile the denoiser: faster frames after a first one that waits for the compile
     channels_last: bool | None = None # channels-last copies of the network and VAE; None: on a CPU (section 3), off elsewhere
-    runtime: str = "auto"             # "auto": on a CPU the fastest measured of RUNTIMES (section 7), torch on a GPU; or one of them
+    runtime: str = "auto"             # "auto": on a CPU the fastest measured of RUNTIMES (section 3), torch on a GPU; or one of them
 
 
     def __post_init__(self):
