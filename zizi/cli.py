@@ -207,14 +207,20 @@ def performers(out: str | Path, n: int = 16, model: str | None = None, prior: st
 
 # %% ../nbs/90_cli.ipynb #a19cbf55
 def info() -> dict:
-    "Versions, the device zizi picks and its mixed-precision mode, and the shipped pose models."
-    import diffusers, accelerate, zizi
+    """Versions, the device zizi picks and its mixed-precision mode, the shipped pose models, and the runtime the live
+    default runs in (`Performer.from_pretrained()`'s `runtime`: on a CPU measured once, then read from the cache)."""
+    import diffusers, accelerate, onnxruntime, openvino, zizi
     from zizi.pipeline import DEFAULT_POSE_MODEL, shipped_pose_models
+    from zizi.realtime import DEFAULT_LIVE_MODEL, Performer
     dev = get_device()
+    live = Performer.from_pretrained(device=dev)
+    measured = "" if not live.runtime_ms else " (ms per network call: " + ", ".join(f"{k} {v}" for k, v in live.runtime_ms.items()) + ")"
     return {"zizi": zizi.__version__, "torch": torch.__version__, "diffusers": diffusers.__version__,
-            "accelerate": accelerate.__version__, "device": str(dev), "mixed_precision": mixed_precision_for(dev),
+            "accelerate": accelerate.__version__, "onnxruntime": onnxruntime.__version__, "openvino": openvino.get_version(),
+            "device": str(dev), "mixed_precision": mixed_precision_for(dev),
             "threads": torch.get_num_threads(), "data": str(data_dir()),
-            "pose_models": f"{' '.join(shipped_pose_models())} (default {DEFAULT_POSE_MODEL})"}
+            "pose_models": f"{' '.join(shipped_pose_models())} (default {DEFAULT_POSE_MODEL})",
+            "live": f"{DEFAULT_LIVE_MODEL}, runtime {live.runtime}{measured}"}
 
 def _in_notebook() -> bool:
     return "ipykernel" in sys.modules or "IN_TEST" in __import__("os").environ
@@ -229,7 +235,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--model", default=None, help="the pose model of the generated grid (default: the pipeline's default)")
     d.add_argument("--live-model", default=None, help="the model of the generated dance (default: the Performer's, a one-step student)")
     d.add_argument("--no-models", action="store_true", help="only the renderer's pictures")
-    sub.add_parser("info", help="print versions, device, mixed-precision mode and the shipped pose models")
+    sub.add_parser("info", help="print versions, device, mixed-precision mode, the shipped pose models and the live runtime")
+    ex = sub.add_parser("export", help="a pose model's live network as ONNX (notebook 12b): unet.onnx (+ decoder.onnx) and zizi_export.json")
+    ex.add_argument("model", help="a shipped pose model name (pose64_1step) or a folder")
+    ex.add_argument("--out", required=True, help="the folder to write (replaced if it exists)")
     from zizi.recipes import KINDS
     t = sub.add_parser("train", help="train any shipped kind of model (notebook 15): uncond, pose, prior, vae, latent, distill, "
                        "judge, critic, pose-judge; resumable; --ship judges it and copies it into data/pretrained",
@@ -343,7 +352,7 @@ def _skip_bad_option(p: argparse.ArgumentParser, what: str) -> None:
 
 def _live_options(p: argparse.ArgumentParser) -> None:
     "The `Performer` options `zizi perform` and `zizi serve` share."
-    from zizi.realtime import DEFAULT_LIVE_MODEL, DEFAULT_STEPS
+    from zizi.realtime import DEFAULT_LIVE_MODEL, DEFAULT_STEPS, RUNTIME_CHOICES
     p.add_argument("--model", default=None, help=f"a shipped pose model name (pose32) or a folder (default {DEFAULT_LIVE_MODEL}, a one-step student)")
     p.add_argument("--steps", type=int, default=None, help=f"sampler steps per frame (default: the model's own — 1 for a distilled "
                                                             f"student — or {DEFAULT_STEPS} for a multi-step model)")
@@ -361,6 +370,9 @@ def _live_options(p: argparse.ArgumentParser) -> None:
                                                           "waits for the compile (seconds to minutes; needs a C++ compiler on a CPU)")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default 1: steady while other programs run; "
                                                              "2 is faster on an otherwise idle 2-core machine)")
+    p.add_argument("--runtime", default="auto", choices=list(RUNTIME_CHOICES),
+                   help="what runs the network: auto (on a CPU the fastest measured here, exported once into the user's "
+                        "cache; torch on a GPU or with --compile/--precision bf16), or torch, onnxruntime, openvino")
     p.add_argument("--device", default=None)
 
 def _performer_options(args) -> dict:
@@ -368,6 +380,7 @@ def _performer_options(args) -> dict:
     from zizi.live import RANDOM
     opts = dict(steps=args.steps, seed=args.seed, attrs=parse_attrs(args.attr) or RANDOM, width=args.width, height=args.height,
                 person=args.person, img2img=args.img2img, still=args.still, precision=args.precision, compile=args.compile,
+                runtime=args.runtime,
                 **({} if args.threads is None else {"threads": args.threads}))
     return opts if args.guidance is None else {**opts, "guidance": args.guidance}
 
@@ -430,6 +443,14 @@ def _finetune(args) -> None:
     print(f"zizi finetune: step {tr.step}/{cfg.steps} from {cfg.base}; model in {Path(args.out) / 'final'}\n"
           f"  next: {then}")
 
+def _export(args) -> None:
+    from zizi.export import SPEC_FILE, export_pipeline
+    from zizi.pipeline import PosePipeline
+    pipe = PosePipeline.from_pretrained(args.model, "cpu")
+    spec = export_pipeline(pipe, args.out, source=str(pipe.path))
+    files = [spec["unet"]["file"], *([spec["decoder"]["file"]] if "decoder" in spec else []), SPEC_FILE]
+    print(f"zizi export: {args.model} -> {Path(args.out)}: {', '.join(files)}; inputs {', '.join(spec['unet']['inputs'])}")
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `zizi` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -458,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
         _serve(args)
     elif args.command == "info":
         for k, v in info().items(): print(f"{k:16s} {v}")
+    elif args.command == "export":
+        _export(args)
     return 0
 
 if __name__ == "__main__" and not _in_notebook():      # `python -m zizi.cli` / `accelerate launch -m zizi.cli train ...`
