@@ -489,7 +489,7 @@ def ship_model_run(kind: str, out_dir: str | Path | None = None, dest: str | Pat
     atomic_write(dest / "metrics.json", json.dumps(info, indent=2) + "\n")
     return dest
 
-# %% ../nbs/15_recipes.ipynb #67a9e36e
+# %% ../nbs/15_recipes.ipynb #ed860dd1
 def record_run(kind: str, results: str | Path, out_dir: str | Path | None = None, command: str | None = None,
                **options) -> dict:
     """`zizi train KIND ... --results FILE`: judge the finished run in `out_dir` (default `runs/<name>`) with the recipe's
