@@ -17,9 +17,9 @@ from .paths import moved_names
 
 # %% auto #0
 __all__ = ['get_device', 'cpu_has_fast_bf16', 'autocast_dtype', 'mixed_precision_for', 'use_one_thread_under_nbdev_test',
-           'seed_everything', 'count_parameters', 'memory_anatomy', 'format_anatomy', 'quantize', 'dequantize',
-           'to_uint8', 'from_uint8', 'image_grid', 'show_images', 'image_bytes', 'save_image', 'save_gif', 'repo_root',
-           'data_dir', 'shipped_models', 'pretrained_path', 'moved_names', 'ConfigMixin', 'atomic_folder',
+           'check_seed', 'seed_everything', 'count_parameters', 'memory_anatomy', 'format_anatomy', 'quantize',
+           'dequantize', 'to_uint8', 'from_uint8', 'image_grid', 'show_images', 'image_bytes', 'save_image', 'save_gif',
+           'repo_root', 'data_dir', 'shipped_models', 'pretrained_path', 'moved_names', 'ConfigMixin', 'atomic_folder',
            'atomic_write', 'write_safetensors', 'save_weights_folder', 'load_weights_folder', 'WeightsFolderMixin',
            'DamagedFileError', 'read_json', 'read_safetensors', 'how_to_restore', 'same_tensors', 'git_commit',
            'write_results']
@@ -80,11 +80,16 @@ def use_one_thread_under_nbdev_test() -> int:
 use_one_thread_under_nbdev_test()
 
 # %% ../nbs/00_core.ipynb #be4e4c23
+def check_seed(seed) -> int:
+    "`seed` as an int: a non-negative integer below 2**63 (a bool is not one); ValueError naming it otherwise."
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
 def seed_everything(seed: int) -> None:
     "Seed Python's `random`, NumPy's global RNG and torch (all devices)."
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    random.seed(int(seed)); np.random.seed(int(seed) % 2**32); torch.manual_seed(int(seed))
+    seed = check_seed(seed)
+    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #97e39f30
 def count_parameters(model: torch.nn.Module, trainable_only: bool = True) -> int:

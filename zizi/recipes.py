@@ -18,7 +18,7 @@ import torch
 from .config import ConfigMixin
 from .paths import data_dir
 from .results import git_commit, write_results
-from .weights import atomic_write, same_tensors
+from .weights import atomic_write, read_json, same_tensors
 
 _all_ = ["git_commit"]           # moved to zizi.results (notebook 00e); `from zizi.recipes import git_commit` still works
 
@@ -352,7 +352,7 @@ def score_uncond(folder: str | Path, n: int = 256, steps: int = 15) -> dict:
     from zizi.schedules import NoiseSchedule
     from zizi.unet import UNet
     folder = Path(folder)
-    rec = json.loads((folder / "recipe.json").read_text())
+    rec = read_json(folder / "recipe.json")
     size = rec["size"]
     model = UNet.from_pretrained(folder).eval()
     sched = NoiseSchedule.from_kind(rec["train"]["schedule"], rec["train"]["n_train_steps"])
@@ -509,7 +509,7 @@ def recorded_recipe(folder: str | Path, like: Recipe) -> dict:
     """What a model folder records of how it was made, in the form of `like.to_dict()`: config.json read by the recipe's
     config class, the Trainer's train_config.json, the training function's recipe.json, and `metrics.json["recipe"]`."""
     f = Path(folder)
-    read = lambda n: json.loads((f / n).read_text()) if (f / n).exists() else {}
+    read = lambda n: read_json(f / n) if (f / n).exists() else {}
     shipped = read("metrics.json").get("recipe", {})
     config = type(like.config).from_dict(read("config.json")).to_dict()
     for k in like.measured: config[k] = _plain(like.config.to_dict())[k]
