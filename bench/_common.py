@@ -1,9 +1,11 @@
-"""Shared by the bench scripts: a description of the machine, the commit measured and an atomic JSON writer for bench/results/."""
-import json, os, platform
+"""Shared by the bench scripts: a description of the machine, and where their results go (written by `zizi.results`)."""
+import os, platform
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from zizi.results import git_commit, write_results  # noqa: F401  (git_commit: for the benches that record it at their start)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -19,19 +21,8 @@ def machine_info() -> dict:
             "threads": torch.get_num_threads()}
 
 
-def git_commit() -> str | None:
-    "The checked-out commit ('-dirty' when tracked files differ), or None outside a git checkout: `zizi.recipes.git_commit`."
-    from zizi.recipes import git_commit as commit
-    return commit()
-
-
 def write_result(name: str, result: dict, path: Path | None = None) -> Path:
-    "Write `result` (with the git commit it came from) as bench/results/<name>.json (or `path`) atomically and print where it went."
-    path = Path(path) if path else RESULTS / f"{name}.json"
-    result = {**result, "commit": result.get("commit") or git_commit()}      # the code the numbers came from
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n")
-    os.replace(tmp, path)
+    "`zizi.results.write_results` into bench/results/<name>.json (or `path`), printing where it went."
+    path = write_results(Path(path) if path else RESULTS / f"{name}.json", result, indent=2)
     print(f"wrote {path}")
     return path

@@ -9,6 +9,8 @@ installed anew; on this machine pip takes torch from local files) and the venv's
 import json, platform, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
+from zizi.results import write_results
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,9 +35,7 @@ def main() -> None:
            "total_s": round(t2 - t0, 1), "venv_mb": round(size), "imports_ok": ok,
            "results": [{"step": "python3 -m venv + pip install -e \".[dev]\"", "seconds": round(t2 - t0),
                         "venv_GB": round(size / 1024, 1), "imports_ok": ok}]}
-    out = ROOT / "bench" / "results" / "install.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
+    write_results(ROOT / "bench" / "results" / "install.json", res, indent=2)
     print(json.dumps(res, indent=2))
 
 

@@ -8,7 +8,6 @@ Wall-clock numbers on a shared CPU are noisy: medians of repeats, and --threads 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from zizi.results import write_results
 from zizi.sampling import SAMPLERS, make_timesteps
 from zizi.schedules import make_betas
 
@@ -86,8 +86,7 @@ def main():
     result = dict(command=command, image_size=args.size, batch=args.batch, torch=torch.__version__,
                   threads=torch.get_num_threads(), machine=platform.machine(), processor=platform.processor(),
                   models=[bench_model(kind, args) for kind in args.models])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1))
+    write_results(args.out, result)
     print("wrote", args.out)
 
 

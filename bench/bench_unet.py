@@ -21,6 +21,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from zizi.results import write_results  # noqa: E402
 from zizi.unet import UNet, UNetConfig  # noqa: E402
 
 WIDTHS, HEADS, COND_DIM, TOKENS, GROUPS = (32, 64, 128), 4, 64, 17, 8
@@ -221,8 +222,7 @@ def main() -> None:
     res["summary"] = [f"{fmt}/{prec}: zizi forward {r['forward_speedup']}x, train step {r['train_step_speedup']}x "
                       f"the speed of diffusers" for fmt_prec, r in ratios.items() for fmt, prec in [fmt_prec.split('/')]]
     res["results"] = table_rows(res)
-    out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
+    write_results(args.out, res, indent=2)
     print(json.dumps({k: res[k] for k in ("parameters", "matmul_2048_gflops_per_s", "speedup_zizi_over_diffusers",
                                           "best_train_step", "summary")}, indent=2))
 

@@ -23,7 +23,7 @@ import argparse, json, sys, tempfile, time
 from pathlib import Path
 
 import numpy as np
-from _results import write_results
+from zizi.results import write_results
 
 CAMERAS = ((1280, 720), (720, 1280))
 

@@ -11,11 +11,12 @@ images; per attribute and k, the share read as A and the share read as B. k = 0 
 the k at which an attribute's reading turns from B to A is the step where the trajectory committed to it.
 Rows go to nbs/results/attr_commit.json under --name (with the command, the timesteps and the seconds).
 """
-import argparse, json, sys, time
-from pathlib import Path
+import argparse, time
 
 import numpy as np
 import torch
+
+from zizi.results import run_command, write_results
 
 
 def other_attrs(attrs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -67,15 +68,13 @@ def main() -> None:
                      "read_as_b": dict(zip(ATTR_NAMES, (read == attrs_b).mean(0).round(4).tolist()))})
         print(k, " ".join(f"{n[:8]} {a:.2f}/{b:.2f}" for n, a, b in
                           zip(ATTR_NAMES, rows[-1]["read_as_a"].values(), rows[-1]["read_as_b"].values())), flush=True)
-    results = Path(args.results)
-    res = json.loads(results.read_text()) if results.exists() else {
+    write_results(args.results, {
         "what": "attributes A for the first k of 15 DPM-Solver++ steps, B after; the judge's reading of the final images "
-                "(128 held-out conditions, guidance 1)", "models": {}}
-    res["models"][args.name or args.model] = {
-        "model": args.model, "command": " ".join(["python", *sys.argv]), "prediction": cfg.prediction,
-        "timesteps": make_timesteps(cfg.n_train_steps, args.steps, "trailing").tolist(),
-        "seconds": round(time.perf_counter() - t0, 1), "rows": rows}
-    results.write_text(json.dumps(res, indent=1) + "\n")
+                "(128 held-out conditions, guidance 1)",
+        "models": {args.name or args.model: {
+            "model": args.model, "command": run_command(), "prediction": cfg.prediction,
+            "timesteps": make_timesteps(cfg.n_train_steps, args.steps, "trailing").tolist(),
+            "seconds": round(time.perf_counter() - t0, 1), "rows": rows}}}, merge=True)
 
 
 if __name__ == "__main__":

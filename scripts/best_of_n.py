@@ -11,14 +11,11 @@ upper bound on what any selector could get out of these n samples (not a method:
 Writes the rows for n = 1, 2, 4, ... into nbs/results/best_of_n.json under the model's name.
 """
 import argparse
-import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
-from _results import write_results
+from zizi.results import run_command, write_results
 
 
 def read_attributes(critic, images: np.ndarray, attrs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,14 +68,11 @@ def main() -> None:
               f"PCK {rows[-1]['pck']:.3f}")
     # how often a condition's attribute is read right in all of its n samples, and in none
     per_condition = right.mean(0)                                                   # (conditions, 7)
-    results = Path(args.results)
-    res = json.loads(results.read_text()) if results.exists() else {
-        "what": "best-of-n: n samples per held-out condition, the critic keeps one, the judge reads it", "models": {}}
-    res["models"][name] = {"command": " ".join(["python", *sys.argv]), "conditions": len(poses), "steps": 15,
+    write_results(args.results, {"what": "best-of-n: n samples per held-out condition, the FID judge keeps one, the attribute judge reads it",
+                                 "models": {name: {"command": run_command(), "conditions": len(poses), "steps": 15,
                            "guidance": args.guidance, "selector": f"critic{args.size}", "judge": attribute_judge_name(args.size),
                            "rows": rows, "right_in_all_samples": float((per_condition == 1).mean()),
-                           "right_in_no_sample": float((per_condition == 0).mean())}
-    write_results(results, res)
+                           "right_in_no_sample": float((per_condition == 0).mean())}}}, merge=True)
 
 
 if __name__ == "__main__":

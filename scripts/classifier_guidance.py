@@ -18,16 +18,14 @@
 Writes nbs/results/classifier_guidance.json under the model's name.
 """
 import argparse
-import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _results import write_results
+from zizi.results import write_results
 
 COLOUR_ATTRS = ("skin_tone", "hair_colour")
 
@@ -169,14 +167,11 @@ def main() -> None:
             log(f"classifier guidance {s}: judge {rows[-1]['attr_mean']:.3f}, "
                 f"palette skin {rows[-1]['palette']['skin_tone']['accuracy']:.3f}")
     out["rows"] = rows
-    results = Path(args.results)
-    res = json.loads(results.read_text()) if results.exists() else {
+    write_results(args.results, {
         "what": "attribute misses of the shipped pose models: training vs held-out conditions, a network-free palette "
                 "read of skin and hair colour, and steering by a critic (x0 guidance) or a noise-aware critic "
-                "(classifier guidance); 128 conditions, 15 DPM-Solver++ steps, guidance 1", "models": {}}
-    res["models"][name] = out
-    write_results(results, res)
-    log(f"wrote {results}")
+                "(classifier guidance); 128 conditions, 15 DPM-Solver++ steps, guidance 1", "models": {name: out}}, merge=True)
+    log(f"wrote {args.results}")
 
 
 if __name__ == "__main__":

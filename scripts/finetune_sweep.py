@@ -22,7 +22,7 @@ from zizi.pipeline import PosePipeline
 from zizi.evaluation import evaluate_pose_model
 from zizi.pose_model import held_out_conditions  # noqa: E402
 from zizi.judges import load_attribute_judge  # noqa: E402
-from _results import write_results
+from zizi.results import write_results
 
 ME = dict(skin_tone="deep", hair_colour="pink", hair_style="afro", outfit_type="gown", outfit_colour="gold",
           background="violet", accessory="crown")          # notebook 09f's performer

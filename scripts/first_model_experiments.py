@@ -10,7 +10,7 @@ counts, and writes nbs/results/first_model.json plus one PNG of 16 samples per r
 """
 import argparse, json, sys, time
 from pathlib import Path
-from _results import write_results
+from zizi.results import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,9 +47,7 @@ def main() -> None:
     table = {"steps_table_n": args.n_steps_table, "steps_table_floor_fid": floor, "steps": steps,
              "steps_model_command": json.loads((ckpt / "metrics.json").read_text()).get("command")}
     if args.only_steps:
-        saved = json.loads(out.read_text())
-        saved.update(table, steps_command=command, steps_seconds=round(time.perf_counter() - t0))
-        write_results(out, saved)
+        write_results(out, {**table, "steps_command": command, "steps_seconds": round(time.perf_counter() - t0)}, merge=True)
         return
     recipes = compare_recipes(args.root, critic, steps=args.recipe_steps)
     for name, r in recipes.items():

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _results import write_results
+from zizi.results import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = {"unit variance (shipped)": "1", "no scaling factor": "1/sf", "5x too large": "5"}

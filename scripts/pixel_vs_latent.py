@@ -10,10 +10,10 @@ judge_attrs64 on images resized to 64×64), performer FID at 64×64 (judge_fid64
 seconds per frame at batch 1 (median of 9, the models taking turns), and the training minutes recorded in each model's
 metrics.json (the latent model's first stage listed apart).
 """
-import argparse, json, statistics, sys, time
+import argparse, json, statistics, time
 from pathlib import Path
 
-from _results import write_results
+from zizi.results import run_command, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,10 +46,9 @@ def main() -> None:
     pipes = {name: PosePipeline.from_pretrained(name) for name in args.models}
     spf = seconds_per_frame(pipes, *held_out_conditions(9, data_seed=3), args.steps)
     if args.time_only:
-        out = json.loads(Path(args.out).read_text())
-        for r in out["results"]: r["s_per_frame"] = round(spf[r["model"]], 3)
-        out["timing_command"] = " ".join(["python", "scripts/pixel_vs_latent.py", *sys.argv[1:]])
-        write_results(args.out, out)
+        rows = json.loads(Path(args.out).read_text())["results"]
+        for r in rows: r["s_per_frame"] = round(spf[r["model"]], 3)
+        write_results(args.out, {"results": rows, "timing_command": run_command()}, merge=True)
         print("updated", args.out, spf)
         return
     rows = []

@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from zizi.results import write_results
+
 # before the joint-weighted loss; before the splat; before longer training; before the head-top joint (64×64)
 VERSIONS = ("8cc22a6", "4f89391", "1279cfa", "8dcff1b")
 FIELDS = ("pose_loss_weight", "attr_splat", "head_top")  # the recipe fields that differ between the versions
@@ -69,7 +71,7 @@ def main() -> None:
                    "splat, then longer training, then at 64×64 the head-top joint); 128 held-out conditions, 15 DPM-Solver++ steps, attributes read by the judge",
            "command": "python scripts/pose_model_table.py " + " ".join(map(str, sizes)),
            "rows": [r for s in sizes for r in rows_for(s)]}
-    Path("nbs/results/pose_models.json").write_text(json.dumps(out, indent=1) + "\n")
+    write_results("nbs/results/pose_models.json", out)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ Each row is `evaluate_pose_model` (128 held-out conditions, guidance 1, the judg
 """
 import argparse, sys, time
 from pathlib import Path
-from _results import write_results
+from zizi.results import write_results
 
 GRID = (("dpmpp_2m", 15), ("dpmpp_2m", 50), ("ddim", 50), ("ddpm", 200))
 

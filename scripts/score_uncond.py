@@ -8,7 +8,7 @@ Metrics (256 samples, DPM-Solver++(2M), 15 steps, seed 0): performer FID against
 seed=123)` with the shipped critic of that size, mean nearest-render distance, the silhouette check's pass rate,
 and the FID floor of 256 held-out renders (`PerformerDataset(500, size, seed=456)`).
 """
-import argparse, json, sys, time
+import argparse, json, time
 from pathlib import Path
 
 
@@ -22,7 +22,8 @@ def main() -> None:
     ap.add_argument("--png", default=None, help="save a grid of 32 samples (seed 0) here")
     args = ap.parse_args()
     from zizi.core import image_grid, save_image
-    from zizi.recipes import git_commit, score_uncond
+    from zizi.recipes import score_uncond
+    from zizi.results import run_command, write_results
     from zizi.train import performer_sample_fn, train_minutes
     from zizi.schedules import NoiseSchedule
     from zizi.unet import UNet
@@ -37,9 +38,8 @@ def main() -> None:
         imgs = performer_sample_fn(recipe["train"]["prediction"], sched, recipe["size"], n=32, steps=args.steps)(UNet.from_pretrained(folder).eval(), 0)
         save_image(image_grid(imgs, ncols=8), args.png)
     if args.out:
-        info = {"metrics": metrics, "recipe": recipe, "command": args.command, "train_minutes": train_minutes(folder),
-                "scored_by": " ".join(["python", "scripts/score_uncond.py", *sys.argv[1:]]), "commit": git_commit()}
-        Path(args.out).write_text(json.dumps(info, indent=1) + "\n")
+        info = {"metrics": metrics, "recipe": recipe, "command": args.command, "train_minutes": train_minutes(folder)}
+        write_results(args.out, {**info, "scored_by": run_command()} if args.command else info)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ scored it in notebook 07c.
 """
 import argparse, json, sys, time
 from pathlib import Path
-from _results import write_results
+from zizi.results import write_results
 
 UNCOND = {32: ("data/pretrained/uncond32/metrics.json", "metrics"), 64: ("nbs/results/uncond64.json", "metrics")}
 POSE_MODEL = {32: "pose32", 64: "pose64"}
@@ -68,14 +68,9 @@ def main() -> None:
         print(name, rows[name], flush=True)
     held = PerformerDataset(500, size, seed=456)
     rows["held-out renders (floor)"] = images_row(held.images.numpy()[:n], held.labels()[0][:n])
-    path = Path(args.out)
-    res = json.loads(path.read_text()) if path.exists() else {"commands": [], "sizes": {}}
-    cmd = f"python scripts/two_stage.py --size {size}"
-    res["commands"] = sorted(set(res["commands"]) | {cmd})
-    res["sizes"][str(size)] = rows
-    res.setdefault("notes", {})[str(size)] = (f"pose model data/pretrained/{POSE_MODEL[size]} (train minutes {pm}) + prior "
-                                              f"data/pretrained/{DEFAULT_POSE_PRIOR} ({prior_min}); scored in {time.perf_counter() - t0:.0f} s")
-    write_results(path, res)
+    note = (f"pose model data/pretrained/{POSE_MODEL[size]} (train minutes {pm}) + prior "
+            f"data/pretrained/{DEFAULT_POSE_PRIOR} ({prior_min}); scored in {time.perf_counter() - t0:.0f} s")
+    write_results(args.out, {"sizes": {str(size): rows}, "notes": {str(size): note}}, merge=True)
     print(json.dumps(rows, indent=1, ensure_ascii=False))
 
 

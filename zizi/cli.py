@@ -19,7 +19,7 @@ from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gi
 # %% auto #0
 __all__ = ['performer_grid', 'pose_to_performer_strip', 'rendered_dance', 'noise_strip', 'schedule_figure', 'generated_grid',
            'generated_dance', 'demo', 'load_pose_files', 'parse_attrs', 'report_skipped', 'generate', 'performers',
-           'info', 'main']
+           'info', 'parse_changes', 'main']
 
 # %% ../nbs/90_cli.ipynb #22484fbc
 def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
@@ -207,17 +207,19 @@ def performers(out: str | Path, n: int = 16, model: str | None = None, prior: st
 
 # %% ../nbs/90_cli.ipynb #a19cbf55
 def info() -> dict:
-    """Versions, the device zizi picks and its mixed-precision mode, the shipped pose models, and the runtime the live
-    default runs in (`Performer.from_pretrained()`'s `runtime`: on a CPU measured once, then read from the cache)."""
+    """Versions (and the checkout's commit), the device zizi picks and its mixed-precision mode, the shipped pose models,
+    and the runtime the live default runs in (`Performer.from_pretrained()`'s `runtime`: on a CPU measured once, then
+    read from the cache)."""
     import diffusers, accelerate, onnxruntime, openvino, zizi
     from zizi.pipeline import DEFAULT_POSE_MODEL, shipped_pose_models
     from zizi.realtime import DEFAULT_LIVE_MODEL, Performer
+    from zizi.results import git_commit
     dev = get_device()
     live = Performer.from_pretrained(device=dev)
     measured = "" if not live.runtime_ms else " (ms per network call: " + ", ".join(f"{k} {v}" for k, v in live.runtime_ms.items()) + ")"
-    return {"zizi": zizi.__version__, "torch": torch.__version__, "diffusers": diffusers.__version__,
-            "accelerate": accelerate.__version__, "onnxruntime": onnxruntime.__version__, "openvino": openvino.get_version(),
-            "device": str(dev), "mixed_precision": mixed_precision_for(dev),
+    return {"zizi": zizi.__version__, "commit": git_commit() or "(not a git checkout)", "torch": torch.__version__,
+            "diffusers": diffusers.__version__, "accelerate": accelerate.__version__, "onnxruntime": onnxruntime.__version__,
+            "openvino": openvino.get_version(), "device": str(dev), "mixed_precision": mixed_precision_for(dev),
             "threads": torch.get_num_threads(), "data": str(data_dir()),
             "pose_models": f"{' '.join(shipped_pose_models())} (default {DEFAULT_POSE_MODEL})",
             "live": f"{DEFAULT_LIVE_MODEL}, runtime {live.runtime}{measured}"}
@@ -235,23 +237,33 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--model", default=None, help="the pose model of the generated grid (default: the pipeline's default)")
     d.add_argument("--live-model", default=None, help="the model of the generated dance (default: the Performer's, a one-step student)")
     d.add_argument("--no-models", action="store_true", help="only the renderer's pictures")
-    sub.add_parser("info", help="print versions, device, mixed-precision mode, the shipped pose models and the live runtime")
+    sub.add_parser("info", help="print versions, the commit, device, mixed-precision mode, the shipped pose models and the live runtime")
     ex = sub.add_parser("export", help="a pose model's live network as ONNX (notebook 12b): unet.onnx (+ decoder.onnx) and zizi_export.json")
     ex.add_argument("model", help="a shipped pose model name (pose64_1step) or a folder")
     ex.add_argument("--out", required=True, help="the folder to write (replaced if it exists)")
-    from zizi.recipes import KINDS
+    from zizi.recipes import KIND_ALIASES, KINDS
     t = sub.add_parser("train", help="train any shipped kind of model (notebook 15): uncond, pose, prior, vae, latent, distill, "
-                       "judge, critic, pose-judge; resumable; --ship judges it and copies it into data/pretrained",
+                       "judge, fid-judge, pose-judge; resumable; --set FIELD=VALUE for a variant; --ship judges it and copies it "
+                       "into data/pretrained; --results adds it to a results table",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="kinds:\n" + "\n".join(f"  {k:11s} {v}" for k, v in KINDS.items()) +
-                              "\n\nwithout options, each kind trains the recipe of its shipped model; `zizi train --list` lists them")
-    t.add_argument("kind", nargs="?", default="uncond", choices=list(KINDS), help="what to train (default uncond)")
+                              "".join(f"\n  {a:11s} the former name of {k}, still accepted" for a, k in KIND_ALIASES.items()) +
+                              "\n\nwithout options, each kind trains the recipe of its shipped model; `zizi train --list` lists them"
+                              "\n\na variant, into runs/<name>_<changes>, added to a table when it is finished:\n"
+                              "  zizi train pose --size 32 --set pose_loss_weight=16 --results nbs/results/pose_recipe_variants.json")
+    t.add_argument("kind", nargs="?", default="uncond", choices=[*KINDS, *KIND_ALIASES], help="what to train (default uncond)")
     t.add_argument("--list", action="store_true", help="list the shipped models and the command that makes each")
     t.add_argument("--out", default=None, help="run folder: checkpoints/, samples/, final/ (default runs/<model name>)")
     t.add_argument("--ship", action="store_true", help="judge the finished run and copy it (fp16) to --dest")
     t.add_argument("--dest", default=None, help="where --ship copies the model (default: data/pretrained/<model name>, "
                                                 "only for a run of the shipped recipe)")
-    t.add_argument("--size", type=int, default=None, help="image size: uncond 32 (any multiple of the UNet's), pose 32|64, judge 32|64|128, critic 32|64")
+    t.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="changes",
+                   help="change one thing in the recipe, repeatable: a field of the model's config (pose_loss_weight=16; "
+                        "unet.num_heads=1 inside a nested config), a training hyper-parameter (max_steps=300), or loss.FIELD "
+                        "(vae), distill.FIELD (distill); VALUE is read as JSON (16, true, [1,2,3]) or else as text")
+    t.add_argument("--results", default=None, metavar="FILE",
+                   help="when the run is finished, judge it as --ship would and add it to this JSON table under variants/<name>")
+    t.add_argument("--size", type=int, default=None, help="image size: uncond 32 (any multiple of the UNet's), pose 32|64, judge 32|64|128, fid-judge 32|64")
     t.add_argument("--teacher", default=None, help="distill: the shipped pose model to distil (pose64 or latent128)")
     t.add_argument("--method", default=None, choices=["regression", "consistency"],
                    help="distill: regression onto the teacher's ends (the shipped students') or consistency distillation")
@@ -407,9 +419,19 @@ def _uncond_unet(args):
     return UNetConfig(base_channels=args.base_channels or 32, channel_mults=ints(args.channel_mults or "1,2,2,4"),
                       attention_levels=ints(args.attention_levels or "-2,-1"), num_heads=4, self_condition=args.self_condition)
 
+def parse_changes(items: list[str]) -> dict:
+    "`['pose_loss_weight=16', 'unet.attention_levels=[1,2,3]']` -> `{'pose_loss_weight': 16, 'unet.attention_levels': [1, 2, 3]}` (values as JSON, else text)."
+    pairs = [s.split("=", 1) for s in items]
+    bad = [s for s, kv in zip(items, pairs) if len(kv) != 2 or not kv[0].strip()]
+    if bad: raise ValueError(f"--set expects FIELD=VALUE (e.g. pose_loss_weight=16), got {bad}")
+    def value(v: str):
+        try: return json.loads(v)
+        except json.JSONDecodeError: return v
+    return {k.strip(): value(v.strip()) for k, v in pairs}
+
 def _train_options(args) -> dict:
     "`zizi.recipes.recipe` options from the flags given (None = the recipe's own)."
-    opts = dict(size=args.size, teacher=args.teacher, method=args.method, n_images=args.n_images, device=args.device, unet=_uncond_unet(args),
+    opts = dict(changes=parse_changes(args.changes) or None, size=args.size, teacher=args.teacher, method=args.method, n_images=args.n_images, device=args.device, unet=_uncond_unet(args),
                 max_steps=args.steps, batch_size=args.batch, lr=args.lr, seed=args.seed, grad_accum=args.grad_accum,
                 warmup_steps=args.warmup, checkpoint_every=args.checkpoint_every, sample_every=args.sample_every,
                 mixed_precision=args.mixed_precision, prediction=args.prediction, schedule=args.schedule,
@@ -417,7 +439,7 @@ def _train_options(args) -> dict:
     return {k: v for k, v in opts.items() if v is not None}
 
 def _train(args) -> None:
-    from zizi.recipes import SHIPPED_MODELS, ship_model_run, train_model
+    from zizi.recipes import SHIPPED_MODELS, record_run, ship_model_run, train_model
     if args.list:
         for m in SHIPPED_MODELS.values(): print(f"{m.name:16s} {m.command}")
         return
@@ -430,8 +452,11 @@ def _train(args) -> None:
     if args.dest: raise ValueError("--dest is where --ship copies a model: give it with --ship")
     r, out = train_model(args.kind, args.out, command=command, **opts)
     done = (out / "final" / "made_by.json").exists()
-    print(f"zizi train {args.kind}: " + (f"{r.name} finished in {out / 'final'}; ship it with: {command} --ship" if done else
-                                         f"stopped before the end; run the same command to resume ({out})"))
+    print(f"zizi train {args.kind}: " + (f"{r.name} finished in {out / 'final'}" + ("" if args.results else f"; ship it with: {command} --ship")
+                                         if done else f"stopped before the end; run the same command to resume ({out})"))
+    if done and args.results:
+        entry = record_run(args.kind, args.results, args.out, command=command, **opts)
+        print(f"zizi train {args.kind}: {r.name} added to {args.results}\n" + json.dumps(entry["metrics"], indent=1)[:2000])
 
 def _finetune(args) -> None:
     from zizi.finetune import FinetuneConfig, finetune_pose_model
