@@ -1,17 +1,27 @@
 #!/usr/bin/env python
-"""`zizi serve` under load: three WebSocket clients sending 60 poses a second between them, and an MJPEG viewer.
+"""`zizi serve` under load: frames served per second against the Performer's own rate, pose-to-frame latency, memory.
 
-    python bench/bench_serve.py               # writes bench/results/serve.json (about 40 s)
+    python bench/bench_serve.py                                  # writes bench/results/serve.json (about 75 s)
+    python bench/bench_serve.py --serve-args "--threads 2"       # any `zizi serve` options, for server and Performer alike
 
-Starts `python -m zizi.cli serve` (the default model, 1 sampler step) on a free port of 127.0.0.1 — only there —
-then for `--seconds` (20) three clients each send `--rate` (20) pose messages a second over `/ws`, one in each
-format the server reads (COCO-17 lists, OpenPose person dicts, MediaPipe landmarks), while a fourth client reads
-`/stream.mjpg`. Reported: messages sent and acknowledged, frames drawn and frames the MJPEG viewer received,
-the pose-to-frame latency (from sending a pose to receiving the first frame event that includes it or a newer pose:
-with latest-pose-wins a superseded pose is on screen when the newer one is), p50 and p99, and the server's resident
-memory before and after the load (a growing queue would show here).
+Starts `python -m zizi.cli serve` (the default model and options) on a free port of 127.0.0.1 — only there — and, in
+one run, interleaved:
+
+1. **alone**: a separate process builds the same `Performer` (the same `zizi serve` options, parsed by the same code)
+   and steps it through the dance for `--alone-seconds`: the frames per second the model draws with nothing else
+   running — the most a server could serve;
+2. **served**: for `--seconds` (30), `--clients` (4) WebSocket clients send `--rate` (60) pose messages a second between
+   them, one format per client (COCO-17 lists, OpenPose person dicts, MediaPipe landmarks, envelopes), while another
+   client reads `/stream.mjpg`;
+3. **alone** again (the machine's load can drift; the ratio uses the mean of both).
+
+Reported: frames drawn per second under load and their ratio to the rate alone (goal >= 0.9); the frames the MJPEG
+reader received; the pose-to-frame latency (from sending a pose to the first frame event that includes it or a newer
+pose — with latest-pose-wins a superseded pose is on screen when the newer one is), p50 and p99; the server's
+resident memory before and after the load; where the server's frame time went (`/state`'s ms per stage); the load
+average. Bounded: at most `--seconds` of load, every process stopped at the end.
 """
-import argparse, asyncio, json, os, socket, subprocess, sys, time
+import argparse, asyncio, json, os, shlex, socket, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,19 +37,54 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    "User + system CPU seconds of process `pid` so far (from /proc)."
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+def dance() -> np.ndarray:
+    from zizi.live import choreography
+    return choreography(["stand", "vogue", "strike a pose", "high kick", "lunge"], frames_per_move=12)
+
+
 def messages(kind: int, poses: np.ndarray) -> list[str]:
-    "The poses as JSON messages in one format: 0 COCO-17 lists, 1 OpenPose person dicts, 2 MediaPipe landmarks."
+    "The poses as JSON messages in one format: 0 COCO-17 lists, 1 OpenPose person dicts, 2 MediaPipe landmarks, 3 envelopes."
     from zizi.pose import to_openpose
     from zizi.realtime import to_mediapipe
+    kind %= 4
     if kind == 0: return [json.dumps(p.tolist()) for p in poses]
     if kind == 1: return [json.dumps({"pose_keypoints_2d": to_openpose(p, "BODY_25").tolist()}) for p in poses]
-    return [json.dumps({"pose_landmarks": to_mediapipe(p)}) for p in poses]
+    if kind == 2: return [json.dumps({"pose_landmarks": to_mediapipe(p)}) for p in poses]
+    return [json.dumps({"pose": p.tolist()}) for p in poses]
+
+
+def alone_worker(serve_args: list[str], seconds: float) -> dict:
+    "In its own process: the Performer `zizi serve SERVE_ARGS` would build, stepped through the dance for `seconds`."
+    from zizi.cli import _parser, _performer_options
+    from zizi.realtime import Performer
+    args = _parser().parse_args(["serve", *serve_args])
+    performer = Performer.from_pretrained(args.model, args.device, **_performer_options(args))
+    poses = dance()
+    for p in poses[:10]: performer.step(p)                                   # warm-up
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        performer.step(poses[n % len(poses)])
+        n += 1
+    wall = time.perf_counter() - t0
+    return {"frames": n, "seconds": round(wall, 2), "frames_per_s": round(n / wall, 2), "performer": repr(performer)}
+
+
+def run_alone(serve_args: list[str], seconds: float) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--alone-worker", "--alone-seconds", str(seconds),
+                          "--serve-args", shlex.join(serve_args)], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 async def pose_client(url: str, msgs: list[str], rate: float, seconds: float, out: dict) -> None:
@@ -51,7 +96,7 @@ async def pose_client(url: str, msgs: list[str], rate: float, seconds: float, ou
             async for raw in ws:
                 m, t = json.loads(raw), time.perf_counter()
                 if m["type"] == "ack": acks.append(m["id"])
-                elif m["type"] == "frame": frames.append((t, m["message"]))
+                elif m["type"] == "frame": frames.append((t, m["message"], m["frame"]))
                 else: errors.append(m.get("error"))
         rx = asyncio.create_task(receive())
         t0 = time.perf_counter()
@@ -64,7 +109,7 @@ async def pose_client(url: str, msgs: list[str], rate: float, seconds: float, ou
     out.update(sent=sent, acks=acks, frames=frames, errors=errors)
 
 
-async def mjpeg_viewer(url: str, seconds: float, out: dict) -> None:
+async def mjpeg_reader(url: str, seconds: float, out: dict) -> None:
     "Read the MJPEG stream for `seconds`, counting the JPEG parts."
     import httpx
     n, t_end = 0, time.perf_counter() + seconds
@@ -86,28 +131,57 @@ def latencies(client: dict) -> list[float]:
     return out
 
 
-async def load(port: int, rate: float, seconds: float) -> tuple[list[dict], dict]:
-    from zizi.live import choreography
-    poses = choreography(["stand", "vogue", "strike a pose", "high kick", "lunge"], frames_per_move=12)
-    clients = [{} for _ in range(3)]
-    viewer = {}
-    await asyncio.gather(*(pose_client(f"ws://127.0.0.1:{port}/ws", messages(k, np.roll(poses, 7 * k, 0)), rate, seconds, c)
-                           for k, c in enumerate(clients)),
-                         mjpeg_viewer(f"http://127.0.0.1:{port}/stream.mjpg", seconds, viewer))
-    return clients, viewer
+async def load(port: int, n_clients: int, rate: float, seconds: float) -> tuple[list[dict], dict]:
+    poses = dance()
+    clients = [{} for _ in range(n_clients)]
+    reader = {}
+    await asyncio.gather(*(pose_client(f"ws://127.0.0.1:{port}/ws", messages(k, np.roll(poses, 7 * k, 0)), rate / n_clients,
+                                       seconds, c) for k, c in enumerate(clients)),
+                         mjpeg_reader(f"http://127.0.0.1:{port}/stream.mjpg", seconds, reader))
+    return clients, reader
+
+
+def served(port: int, pid: int, n_clients: int, rate: float, seconds: float) -> dict:
+    import httpx
+    rss_before = rss_mb(pid)
+    before = httpx.get(f"http://127.0.0.1:{port}/state").json()
+    t0, cpu0 = time.perf_counter(), cpu_seconds(pid)
+    clients, reader = asyncio.run(load(port, n_clients, rate, seconds))
+    wall, cpu = time.perf_counter() - t0, cpu_seconds(pid) - cpu0
+    after = httpx.get(f"http://127.0.0.1:{port}/state").json()
+    lat = [x for c in clients for x in latencies(c)]
+    t_first, t_last = max(c["sent"][0] for c in clients), min(c["sent"][-1] for c in clients)    # every client sending
+    ids = {f for c in clients for t, _, f in c["frames"] if t_first <= t <= t_last}                  # frames drawn then
+    frames = after["counts"]["frames"] - before["counts"]["frames"]
+    return {"messages_sent": sum(len(c["sent"]) for c in clients), "acks": sum(len(c["acks"]) for c in clients),
+            "errors": sum(len(c["errors"]) for c in clients), "frames_drawn": frames, "wall_s": round(wall, 2),
+            "frames_per_s": round((max(ids) - min(ids)) / (t_last - t_first), 2), "mjpeg_frames_per_s": round(reader.get("mjpeg_frames", 0) / seconds, 2),
+            "latency_p50_ms": round(float(np.percentile(lat, 50)), 1), "latency_p99_ms": round(float(np.percentile(lat, 99)), 1),
+            "server_cpu_s": round(cpu, 1), "rss_before_mb": rss_before, "rss_after_mb": rss_mb(pid),
+            "server_ms": after["ms"], "performer": after["performer"], "runtime": after.get("runtime", "torch")}
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seconds", type=float, default=20.0)
-    p.add_argument("--rate", type=float, default=20.0, help="messages per second per client (3 clients)")
-    p.add_argument("--model", default=None)
+    p.add_argument("--seconds", type=float, default=30.0, help="seconds of load")
+    p.add_argument("--clients", type=int, default=4, help="WebSocket clients sending poses")
+    p.add_argument("--rate", type=float, default=60.0, help="pose messages per second, all clients together")
+    p.add_argument("--alone-seconds", type=float, default=10.0, help="seconds of the Performer alone, before and after")
+    p.add_argument("--serve-args", default="", help="options of `zizi serve` (quoted), e.g. \"--threads 2\"")
+    p.add_argument("--alone-worker", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--out", default="serve", help="the results file's name in bench/results/")
     args = p.parse_args()
+    serve_args = shlex.split(args.serve_args)
+    if args.alone_worker:
+        print(json.dumps(alone_worker(serve_args, args.alone_seconds)))
+        return
+    if not 1 <= args.clients <= 16 or not 0 < args.seconds <= 120 or not 0 < args.rate <= 600:
+        p.error("keep the load bounded: 1-16 clients, at most 120 s, at most 600 messages/s")
     import httpx
     from _common import machine_info, write_result
+    machine = machine_info()
     port = free_port()
-    cmd = [sys.executable, "-m", "zizi.cli", "serve", "--host", "127.0.0.1", "--port", str(port)] + \
-          (["--model", args.model] if args.model else [])
+    cmd = [sys.executable, "-m", "zizi.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args]
     server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -117,29 +191,25 @@ def main() -> None:
             except (httpx.HTTPError, ValueError, KeyError): pass
             if server.poll() is not None: raise RuntimeError(f"the server exited: {server.stdout.read()}")
             time.sleep(0.2)
-        rss_before = rss_mb(server.pid)
-        before = httpx.get(f"http://127.0.0.1:{port}/state").json()
-        t0 = time.perf_counter()
-        clients, viewer = asyncio.run(load(port, args.rate, args.seconds))
-        wall = time.perf_counter() - t0
-        after = httpx.get(f"http://127.0.0.1:{port}/state").json()
-        rss_after = rss_mb(server.pid)
+        alone0 = run_alone(serve_args, args.alone_seconds)
+        row = served(port, server.pid, args.clients, args.rate, args.seconds)
+        alone1 = run_alone(serve_args, args.alone_seconds)
     finally:
         server.terminate()
         server.wait(10)
-    lat = [x for c in clients for x in latencies(c)]
-    frames = after["counts"]["frames"] - before["counts"]["frames"]
-    row = {"clients": len(clients), "messages_per_s": round(args.rate * len(clients), 1), "seconds": args.seconds,
-           "messages_sent": sum(len(c["sent"]) for c in clients), "acks": sum(len(c["acks"]) for c in clients),
-           "errors": sum(len(c["errors"]) for c in clients), "frames_drawn": frames,
-           "frames_per_s": round(frames / wall, 2), "mjpeg_frames_served": viewer.get("mjpeg_frames", 0),
-           "latency_p50_ms": round(float(np.percentile(lat, 50)), 1), "latency_p99_ms": round(float(np.percentile(lat, 99)), 1),
-           "rss_before_mb": rss_before, "rss_after_mb": rss_after, "server": after["performer"]}
-    print(row)
-    bench_cmd = "python bench/bench_serve.py" + ("" if args.seconds == 20 else f" --seconds {args.seconds:g}") + \
-                ("" if args.rate == 20 else f" --rate {args.rate:g}") + (f" --model {args.model}" if args.model else "")
-    write_result("serve", {"command": bench_cmd, "server_command": "zizi serve --host 127.0.0.1 --port <free port>",
-                           "machine": machine_info(), "results": [row]})
+    alone = (alone0["frames_per_s"] + alone1["frames_per_s"]) / 2
+    result = {"clients": args.clients, "messages_per_s": args.rate, "seconds": args.seconds,
+              "serve_args": args.serve_args or "(defaults)", "alone_frames_per_s": round(alone, 2),
+              "alone_before_after": [alone0["frames_per_s"], alone1["frames_per_s"]],
+              "served_frames_per_s": row["frames_per_s"], "served_vs_alone": round(row["frames_per_s"] / alone, 3),
+              **{k: v for k, v in row.items() if k != "frames_per_s"}, "loadavg_after": list(os.getloadavg())}
+    print(json.dumps(result, indent=1))
+    bench_cmd = "python bench/bench_serve.py" + "".join(
+        f" --{k.replace('_', '-')} {v:g}" for k, v in (("seconds", args.seconds), ("clients", args.clients), ("rate", args.rate),
+                                                      ("alone_seconds", args.alone_seconds))
+        if v != p.get_default(k)) + (f" --serve-args {shlex.quote(args.serve_args)}" if args.serve_args else "")
+    write_result(args.out, {"command": bench_cmd, "server_command": f"zizi serve --host 127.0.0.1 --port <free port> {args.serve_args}".strip(),
+                            "machine": machine, "results": [result]})
 
 
 if __name__ == "__main__":
