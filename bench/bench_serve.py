@@ -3,6 +3,7 @@
 
     python bench/bench_serve.py                                  # writes bench/results/serve.json (about 75 s)
     python bench/bench_serve.py --serve-args "--threads 2"       # any `zizi serve` options, for server and Performer alike
+    python bench/bench_serve.py --compare-commit c690f3d         # also that commit's server, side by side (about 2 min)
 
 Starts `python -m zizi.cli serve` (the default model and options) on a free port of 127.0.0.1 — only there — and, in
 one run, interleaved:
@@ -15,13 +16,18 @@ one run, interleaved:
    client reads `/stream.mjpg`;
 3. **alone** again (the machine's load can drift; the ratio uses the mean of both).
 
+With `--compare-commit C` the server code of commit C (its `zizi/`, taken with `git archive` into a temporary folder
+that uses this checkout's `data/`) is measured first, then this checkout's: alone, served (C), alone, served (this),
+alone — one row each, in one run.
+
 Reported: frames drawn per second under load and their ratio to the rate alone (goal >= 0.9); the frames the MJPEG
 reader received; the pose-to-frame latency (from sending a pose to the first frame event that includes it or a newer
 pose — with latest-pose-wins a superseded pose is on screen when the newer one is), p50 and p99; the server's
 resident memory before and after the load; where the server's frame time went (`/state`'s ms per stage); the load
 average. Bounded: at most `--seconds` of load, every process stopped at the end.
 """
-import argparse, asyncio, json, os, shlex, socket, subprocess, sys, time
+import argparse, asyncio, json, os, shlex, socket, subprocess, sys, tempfile, time
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,6 +167,37 @@ def served(port: int, pid: int, n_clients: int, rate: float, seconds: float) -> 
             "server_ms": after["ms"], "performer": after["performer"], "runtime": after.get("runtime", "torch")}
 
 
+@contextmanager
+def server(root: Path, serve_args: list[str]):
+    "`zizi serve` from the checkout `root` on a free port of 127.0.0.1, ready (its first frame drawn); yields (port, pid)."
+    import httpx
+    port = free_port()
+    cmd = [sys.executable, "-m", "zizi.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(root)})
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/state", timeout=1).json()["frame"] >= 1: break
+            except (httpx.HTTPError, ValueError, KeyError): pass
+            if proc.poll() is not None: raise RuntimeError(f"the server exited: {proc.stdout.read()}")
+            time.sleep(0.2)
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@contextmanager
+def checkout_of(commit: str):
+    "The `zizi/` package of `commit` in a temporary folder beside a link to this checkout's data/ (for --compare-commit)."
+    with tempfile.TemporaryDirectory(prefix="bench_serve_") as tmp:
+        archive = subprocess.run(["git", "archive", commit, "zizi", "settings.ini"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        (Path(tmp) / "data").symlink_to(ROOT / "data")
+        yield Path(tmp)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=30.0, help="seconds of load")
@@ -168,6 +205,7 @@ def main() -> None:
     p.add_argument("--rate", type=float, default=60.0, help="pose messages per second, all clients together")
     p.add_argument("--alone-seconds", type=float, default=10.0, help="seconds of the Performer alone, before and after")
     p.add_argument("--serve-args", default="", help="options of `zizi serve` (quoted), e.g. \"--threads 2\"")
+    p.add_argument("--compare-commit", default=None, help="also measure the server of this commit, first (e.g. c690f3d)")
     p.add_argument("--alone-worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--out", default="serve", help="the results file's name in bench/results/")
     args = p.parse_args()
@@ -177,39 +215,28 @@ def main() -> None:
         return
     if not 1 <= args.clients <= 16 or not 0 < args.seconds <= 120 or not 0 < args.rate <= 600:
         p.error("keep the load bounded: 1-16 clients, at most 120 s, at most 600 messages/s")
-    import httpx
-    from _common import machine_info, write_result
+    from _common import git_commit, machine_info, write_result
     machine = machine_info()
-    port = free_port()
-    cmd = [sys.executable, "-m", "zizi.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args]
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/state", timeout=1).json()["frame"] >= 1: break
-            except (httpx.HTTPError, ValueError, KeyError): pass
-            if server.poll() is not None: raise RuntimeError(f"the server exited: {server.stdout.read()}")
-            time.sleep(0.2)
-        alone0 = run_alone(serve_args, args.alone_seconds)
-        row = served(port, server.pid, args.clients, args.rate, args.seconds)
-        alone1 = run_alone(serve_args, args.alone_seconds)
-    finally:
-        server.terminate()
-        server.wait(10)
-    alone = (alone0["frames_per_s"] + alone1["frames_per_s"]) / 2
-    result = {"clients": args.clients, "messages_per_s": args.rate, "seconds": args.seconds,
-              "serve_args": args.serve_args or "(defaults)", "alone_frames_per_s": round(alone, 2),
-              "alone_before_after": [alone0["frames_per_s"], alone1["frames_per_s"]],
-              "served_frames_per_s": row["frames_per_s"], "served_vs_alone": round(row["frames_per_s"] / alone, 3),
-              **{k: v for k, v in row.items() if k != "frames_per_s"}, "loadavg_after": list(os.getloadavg())}
-    print(json.dumps(result, indent=1))
+    servers = ([(f"server of {args.compare_commit}", args.compare_commit)] if args.compare_commit else []) + [(f"server of {git_commit()}", None)]
+    alone, rows = [run_alone(serve_args, args.alone_seconds)], []
+    for label, commit in servers:
+        with (checkout_of(commit) if commit else nullcontext(ROOT)) as root, server(root, serve_args) as (port, pid):
+            row = served(port, pid, args.clients, args.rate, args.seconds)
+        alone.append(run_alone(serve_args, args.alone_seconds))
+        rate = (alone[-2]["frames_per_s"] + alone[-1]["frames_per_s"]) / 2
+        rows.append({"server": label, "clients": args.clients, "messages_per_s": args.rate, "seconds": args.seconds,
+                     "serve_args": args.serve_args or "(defaults)", "alone_frames_per_s": round(rate, 2),
+                     "alone_before_after": [alone[-2]["frames_per_s"], alone[-1]["frames_per_s"]],
+                     "served_frames_per_s": row["frames_per_s"], "served_vs_alone": round(row["frames_per_s"] / rate, 3),
+                     **{k: v for k, v in row.items() if k != "frames_per_s"}, "loadavg_1min_after": round(os.getloadavg()[0], 2)})
+        print(json.dumps(rows[-1], indent=1), flush=True)
     bench_cmd = "python bench/bench_serve.py" + "".join(
         f" --{k.replace('_', '-')} {v:g}" for k, v in (("seconds", args.seconds), ("clients", args.clients), ("rate", args.rate),
                                                       ("alone_seconds", args.alone_seconds))
-        if v != p.get_default(k)) + (f" --serve-args {shlex.quote(args.serve_args)}" if args.serve_args else "")
+        if v != p.get_default(k)) + (f" --serve-args {shlex.quote(args.serve_args)}" if args.serve_args else "") + \
+        (f" --compare-commit {args.compare_commit}" if args.compare_commit else "")
     write_result(args.out, {"command": bench_cmd, "server_command": f"zizi serve --host 127.0.0.1 --port <free port> {args.serve_args}".strip(),
-                            "machine": machine, "results": [result]})
+                            "machine": machine, "loadavg_at_end": list(os.getloadavg()), "results": rows})
 
 
 if __name__ == "__main__":
