@@ -24,7 +24,8 @@ Reported: frames drawn per second under load and their ratio to the rate alone (
 reader received; the pose-to-frame latency (from sending a pose to the first frame event that includes it or a newer
 pose — with latest-pose-wins a superseded pose is on screen when the newer one is), p50 and p99; the server's
 resident memory before and after the load; where the server's frame time went (`/state`'s ms per stage); the load
-average. Bounded: at most `--seconds` of load, every process stopped at the end.
+average and the cores other processes kept busy meanwhile (the served row needs more than one core: the server's
+generation thread, its event loop and the clients). Bounded: at most `--seconds` of load, every process stopped at the end.
 """
 import argparse, asyncio, json, os, shlex, socket, subprocess, sys, tempfile, time
 from contextlib import contextmanager, nullcontext
@@ -47,6 +48,13 @@ def cpu_seconds(pid: int) -> float:
     "User + system CPU seconds of process `pid` so far (from /proc)."
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float]:
+    "(busy, stolen) CPU seconds of the whole machine so far, all cores (from /proc/stat; stolen: taken by the hypervisor)."
+    f = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(f) - f[3] - f[4] - f[7]) / tick, f[7] / tick      # all - idle - iowait - steal; steal
 
 
 def free_port() -> int:
@@ -79,12 +87,13 @@ def alone_worker(serve_args: list[str], seconds: float) -> dict:
     performer = Performer.from_pretrained(args.model, args.device, **_performer_options(args))
     poses = dance()
     for p in poses[:10]: performer.step(p)                                   # warm-up
-    n, t0 = 0, time.perf_counter()
+    n, t0, own0, busy0 = 0, time.perf_counter(), time.process_time(), machine_cpu()[0]
     while time.perf_counter() - t0 < seconds:
         performer.step(poses[n % len(poses)])
         n += 1
-    wall = time.perf_counter() - t0
-    return {"frames": n, "seconds": round(wall, 2), "frames_per_s": round(n / wall, 2), "performer": repr(performer)}
+    wall, own, busy = time.perf_counter() - t0, time.process_time() - own0, machine_cpu()[0] - busy0
+    return {"frames": n, "seconds": round(wall, 2), "frames_per_s": round(n / wall, 2), "performer": repr(performer),
+            "cpu_ms_per_frame": round(1e3 * own / n, 1), "other_processes_cores": round((busy - own) / wall, 2)}
 
 
 def run_alone(serve_args: list[str], seconds: float) -> dict:
@@ -151,19 +160,27 @@ def served(port: int, pid: int, n_clients: int, rate: float, seconds: float) -> 
     import httpx
     rss_before = rss_mb(pid)
     before = httpx.get(f"http://127.0.0.1:{port}/state").json()
-    t0, cpu0 = time.perf_counter(), cpu_seconds(pid)
+    t0, cpu0, own0, (busy0, steal0) = time.perf_counter(), cpu_seconds(pid), time.process_time(), machine_cpu()
     clients, reader = asyncio.run(load(port, n_clients, rate, seconds))
-    wall, cpu = time.perf_counter() - t0, cpu_seconds(pid) - cpu0
+    wall, cpu, own = time.perf_counter() - t0, cpu_seconds(pid) - cpu0, time.process_time() - own0
+    busy, steal = (a - b for a, b in zip(machine_cpu(), (busy0, steal0)))
     after = httpx.get(f"http://127.0.0.1:{port}/state").json()
     lat = [x for c in clients for x in latencies(c)]
     t_first, t_last = max(c["sent"][0] for c in clients), min(c["sent"][-1] for c in clients)    # every client sending
     ids = {f for c in clients for t, _, f in c["frames"] if t_first <= t <= t_last}                  # frames drawn then
     frames = after["counts"]["frames"] - before["counts"]["frames"]
+    cpu_ms = {}
+    if "cpu_s" in after:                                           # where the server's CPU went, per frame drawn
+        d = {k: after["cpu_s"][k] - before["cpu_s"][k] for k in after["cpu_s"]}
+        cpu_ms = {"generate": d["generate"], "encode": d["encode"], "event loop and the rest": d["process"] - d["generate"] - d["encode"]}
+        cpu_ms = {k: round(1e3 * v / frames, 1) for k, v in cpu_ms.items()}
     return {"messages_sent": sum(len(c["sent"]) for c in clients), "acks": sum(len(c["acks"]) for c in clients),
             "errors": sum(len(c["errors"]) for c in clients), "frames_drawn": frames, "wall_s": round(wall, 2),
             "frames_per_s": round((max(ids) - min(ids)) / (t_last - t_first), 2), "mjpeg_frames_per_s": round(reader.get("mjpeg_frames", 0) / seconds, 2),
             "latency_p50_ms": round(float(np.percentile(lat, 50)), 1), "latency_p99_ms": round(float(np.percentile(lat, 99)), 1),
-            "server_cpu_s": round(cpu, 1), "rss_before_mb": rss_before, "rss_after_mb": rss_mb(pid),
+            "server_cpu_s": round(cpu, 1), "server_cpu_ms_per_frame": cpu_ms, "clients_cpu_s": round(own, 1),
+            "other_processes_cores": round((busy - cpu - own) / wall, 2), "stolen_cores": round(steal / wall, 2),
+            "rss_before_mb": rss_before, "rss_after_mb": rss_mb(pid),
             "server_ms": after["ms"], "performer": after["performer"], "runtime": after.get("runtime", "torch")}
 
 
@@ -227,6 +244,8 @@ def main() -> None:
         rows.append({"server": label, "clients": args.clients, "messages_per_s": args.rate, "seconds": args.seconds,
                      "serve_args": args.serve_args or "(defaults)", "alone_frames_per_s": round(rate, 2),
                      "alone_before_after": [alone[-2]["frames_per_s"], alone[-1]["frames_per_s"]],
+                     "alone_cpu_ms_per_frame": round((alone[-2]["cpu_ms_per_frame"] + alone[-1]["cpu_ms_per_frame"]) / 2, 1),
+                     "alone_other_processes_cores": [alone[-2]["other_processes_cores"], alone[-1]["other_processes_cores"]],
                      "served_frames_per_s": row["frames_per_s"], "served_vs_alone": round(row["frames_per_s"] / rate, 3),
                      **{k: v for k, v in row.items() if k != "frames_per_s"}, "loadavg_1min_after": round(os.getloadavg()[0], 2)})
         print(json.dumps(rows[-1], indent=1), flush=True)
