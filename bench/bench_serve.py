@@ -12,18 +12,21 @@ one run, interleaved:
    and steps it through the dance for `--alone-seconds`: the frames per second the model draws with nothing else
    running — the most a server could serve;
 2. **served**: for `--seconds` (30), `--clients` (4) WebSocket clients send `--rate` (60) pose messages a second between
-   them, one format per client (COCO-17 lists, OpenPose person dicts, MediaPipe landmarks, envelopes), while another
-   client reads `/stream.mjpg`;
+   them, evenly spaced (client k starts k/rate s after client 0: clients sending in step would deliver poses in bursts,
+   and a server that draws only new poses draws at most one frame per burst), one format per client (COCO-17 lists,
+   OpenPose person dicts, MediaPipe landmarks, envelopes), while another client reads `/stream.mjpg`;
 3. **alone** again (the machine's load can drift; the ratio uses the mean of both).
 
 With `--compare-commit C` the server code of commit C (its `zizi/`, taken with `git archive` into a temporary folder
 that uses this checkout's `data/`) is measured first, then this checkout's: alone, served (C), alone, served (this),
 alone — one row each, in one run.
 
-Reported: frames drawn per second under load and their ratio to the rate alone (goal >= 0.9); the frames the MJPEG
+Reported: frames drawn per second under load and their ratio to the rate alone (goal >= 0.9) — and to the most that
+can be drawn, the smaller of the rate alone and the pose rate (only a new pose is drawn); the frames the MJPEG
 reader received; the pose-to-frame latency (from sending a pose to the first frame event that includes it or a newer
 pose — with latest-pose-wins a superseded pose is on screen when the newer one is), p50 and p99; the server's
-resident memory before and after the load; where the server's frame time went (`/state`'s ms per stage); the load
+resident memory before and after the load; where the server's CPU went per frame (generation thread, encoding thread,
+the rest: the event loop) against the Performer's alone; the load
 average and the cores other processes kept busy meanwhile (the served row needs more than one core: the server's
 generation thread, its event loop and the clients). Bounded: at most `--seconds` of load, every process stopped at the end.
 """
@@ -102,8 +105,9 @@ def run_alone(serve_args: list[str], seconds: float) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-async def pose_client(url: str, msgs: list[str], rate: float, seconds: float, out: dict) -> None:
-    "Send `rate` messages a second for `seconds`; record each message's id and send time, and every frame event's arrival."
+async def pose_client(url: str, msgs: list[str], rate: float, seconds: float, start: float, out: dict) -> None:
+    """Send `rate` messages a second for `seconds` from time `start` (perf_counter); record each message's id and send
+    time, and every frame event's arrival."""
     import websockets
     sent, acks, frames, errors = [], [], [], []
     async with websockets.connect(url, max_size=2**22) as ws:
@@ -114,9 +118,8 @@ async def pose_client(url: str, msgs: list[str], rate: float, seconds: float, ou
                 elif m["type"] == "frame": frames.append((t, m["message"], m["frame"]))
                 else: errors.append(m.get("error"))
         rx = asyncio.create_task(receive())
-        t0 = time.perf_counter()
         for i in range(int(rate * seconds)):
-            await asyncio.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
+            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
             await ws.send(msgs[i % len(msgs)])
             sent.append(time.perf_counter())
         await asyncio.sleep(2.0)                                           # the last frames
@@ -150,8 +153,9 @@ async def load(port: int, n_clients: int, rate: float, seconds: float) -> tuple[
     poses = dance()
     clients = [{} for _ in range(n_clients)]
     reader = {}
+    t0 = time.perf_counter() + 1.0                       # after connecting; client k sends k/rate s later than client 0,
     await asyncio.gather(*(pose_client(f"ws://127.0.0.1:{port}/ws", messages(k, np.roll(poses, 7 * k, 0)), rate / n_clients,
-                                       seconds, c) for k, c in enumerate(clients)),
+                                       seconds, t0 + k / rate, c) for k, c in enumerate(clients)),   # so poses arrive evenly
                          mjpeg_reader(f"http://127.0.0.1:{port}/stream.mjpg", seconds, reader))
     return clients, reader
 
@@ -247,6 +251,7 @@ def main() -> None:
                      "alone_cpu_ms_per_frame": round((alone[-2]["cpu_ms_per_frame"] + alone[-1]["cpu_ms_per_frame"]) / 2, 1),
                      "alone_other_processes_cores": [alone[-2]["other_processes_cores"], alone[-1]["other_processes_cores"]],
                      "served_frames_per_s": row["frames_per_s"], "served_vs_alone": round(row["frames_per_s"] / rate, 3),
+                     "served_vs_most_possible": round(row["frames_per_s"] / min(rate, args.rate), 3),
                      **{k: v for k, v in row.items() if k != "frames_per_s"}, "loadavg_1min_after": round(os.getloadavg()[0], 2)})
         print(json.dumps(rows[-1], indent=1), flush=True)
     bench_cmd = "python bench/bench_serve.py" + "".join(
