@@ -26,7 +26,8 @@ can be drawn, the smaller of the rate alone and the pose rate (only a new pose i
 reader received; the pose-to-frame latency (from sending a pose to the first frame event that includes it or a newer
 pose — with latest-pose-wins a superseded pose is on screen when the newer one is), p50 and p99; the server's
 resident memory before and after the load; where the server's CPU went per frame (generation thread, encoding thread,
-the rest: the event loop) against the Performer's alone; the load
+the rest: the event loop) against the Performer's alone, and the generation thread's wall time per frame drawn (its
+CPU time plus waiting for the interpreter lock or a core; 1/frames per second minus this is time it had no new pose); the load
 average and the cores other processes kept busy meanwhile (the served row needs more than one core: the server's
 generation thread, its event loop and the clients). Bounded: at most `--seconds` of load, every process stopped at the end.
 """
@@ -178,6 +179,7 @@ def served(port: int, pid: int, n_clients: int, rate: float, seconds: float) -> 
         d = {k: after["cpu_s"][k] - before["cpu_s"][k] for k in after["cpu_s"]}
         cpu_ms = {"generate": d["generate"], "encode": d["encode"], "event loop and the rest": d["process"] - d["generate"] - d["encode"]}
         cpu_ms = {k: round(1e3 * v / frames, 1) for k, v in cpu_ms.items()}
+        cpu_ms["drawing (wall)"] = round(1e3 * (after["drawing_s"] - before["drawing_s"]) / frames, 1)
     return {"messages_sent": sum(len(c["sent"]) for c in clients), "acks": sum(len(c["acks"]) for c in clients),
             "errors": sum(len(c["errors"]) for c in clients), "frames_drawn": frames, "wall_s": round(wall, 2),
             "frames_per_s": round((max(ids) - min(ids)) / (t_last - t_first), 2), "mjpeg_frames_per_s": round(reader.get("mjpeg_frames", 0) / seconds, 2),

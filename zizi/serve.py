@@ -157,6 +157,7 @@ class LiveState:
         self.counts = dict(messages=0, frames=0, refused=0, failed=0)
         self.error: str | None = None
         self.cpu = dict(generate=0.0, encode=0.0)  # CPU seconds of the two threads (the rest of the process: the event loop)
+        self.drawing_s = 0.0                       # wall seconds the generation thread spent drawing (the rest: waiting for a pose)
         self._slot = threading.Condition()         # guards `pending` between the event loop and the generation thread
         self._running = False
         self._event = (-1, "")
@@ -197,12 +198,12 @@ class LiveState:
     def _generate(self) -> None:
         "The generation thread: draw the newest pending message, hand the frame to the encoder, repeat until stopped."
         while (job := self._take()) is not None:
-            t = time.thread_time()
+            t, t_wall = time.thread_time(), time.perf_counter()
             try: frame, pose = self._draw(job)
             except Exception as e:                                  # checked messages should not fail; keep serving if one does
                 self._loop.call_soon_threadsafe(self._failed, e)
                 continue
-            finally: self.cpu["generate"] += time.thread_time() - t
+            finally: self.cpu["generate"] += time.thread_time() - t; self.drawing_s += time.perf_counter() - t_wall
             self._encoder.submit(self._encode, frame, pose, job["id"])
 
     def _draw(self, job: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +259,8 @@ class LiveState:
         return {**self.info(pose=True), "received": self.message_id, "counts": dict(self.counts), "seed": p.seed,
                 "look": attrs_to_names(p.look) if p.look is not None else None, "error": self.error, "performer": repr(p),
                 "runtime": getattr(p, "runtime", "torch"),
-                "cpu_s": {**{k: round(v, 3) for k, v in self.cpu.items()}, "process": round(sum(os.times()[:2]), 3)}}
+                "cpu_s": {**{k: round(v, 3) for k, v in self.cpu.items()}, "process": round(sum(os.times()[:2]), 3)},
+                "drawing_s": round(self.drawing_s, 3)}
 
 # %% ../nbs/14_serve.ipynb #c79d7e1c
 def host_name(host: str) -> str:
