@@ -4,6 +4,7 @@
     python bench/bench_serve.py                                  # writes bench/results/serve.json (about 75 s)
     python bench/bench_serve.py --serve-args "--threads 2"       # any `zizi serve` options, for server and Performer alike
     python bench/bench_serve.py --compare-commit c690f3d         # also that commit's server, side by side (about 2 min)
+    python bench/bench_serve.py --compare-commit c690f3d --compare-args "--draw-in thread"    # and a variant (about 3 min)
 
 Starts `python -m zizi.cli serve` (the default model and options) on a free port of 127.0.0.1 — only there — and, in
 one run, interleaved:
@@ -19,7 +20,7 @@ one run, interleaved:
 
 With `--compare-commit C` the server code of commit C (its `zizi/`, taken with `git archive` into a temporary folder
 that uses this checkout's `data/`) is measured first, then this checkout's: alone, served (C), alone, served (this),
-alone — one row each, in one run.
+alone — one row each, in one run; each `--compare-args A` adds a row of this checkout's server with the options A.
 
 Reported: frames drawn per second under load and their ratio to the rate alone (goal >= 0.9) — and to the most that
 can be drawn, the smaller of the rate alone and the pose rate (only a new pose is drawn); the frames the MJPEG
@@ -46,6 +47,16 @@ def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"): return round(int(line.split()[1]) / 1024, 1)
     return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    "The processes whose parent is `pid` (the server's drawing process)."
+    out = []
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid: out.append(int(d.name))
+        except (OSError, ValueError, IndexError): pass
+    return out
 
 
 def cpu_seconds(pid: int) -> float:
@@ -163,7 +174,8 @@ async def load(port: int, n_clients: int, rate: float, seconds: float) -> tuple[
 
 def served(port: int, pid: int, n_clients: int, rate: float, seconds: float) -> dict:
     import httpx
-    rss_before = rss_mb(pid)
+    rss_before, kids = rss_mb(pid), children(pid)
+    kids_before = sum(rss_mb(k) for k in kids)
     before = httpx.get(f"http://127.0.0.1:{port}/state").json()
     t0, cpu0, own0, (busy0, steal0) = time.perf_counter(), cpu_seconds(pid), time.process_time(), machine_cpu()
     clients, reader = asyncio.run(load(port, n_clients, rate, seconds))
@@ -177,7 +189,8 @@ def served(port: int, pid: int, n_clients: int, rate: float, seconds: float) -> 
     cpu_ms = {}
     if "cpu_s" in after:                                           # where the server's CPU went, per frame drawn
         d = {k: after["cpu_s"][k] - before["cpu_s"][k] for k in after["cpu_s"]}
-        cpu_ms = {"generate": d["generate"], "encode": d["encode"], "event loop and the rest": d["process"] - d["generate"] - d["encode"]}
+        cpu_ms = {"drawing process": d.get("drawing process", 0.0), "generate": d["generate"], "encode": d["encode"],
+                  "event loop and the rest": d["process"] - d["generate"] - d["encode"]}
         cpu_ms = {k: round(1e3 * v / frames, 1) for k, v in cpu_ms.items()}
         cpu_ms["drawing (wall)"] = round(1e3 * (after["drawing_s"] - before["drawing_s"]) / frames, 1)
     return {"messages_sent": sum(len(c["sent"]) for c in clients), "acks": sum(len(c["acks"]) for c in clients),
@@ -187,6 +200,7 @@ def served(port: int, pid: int, n_clients: int, rate: float, seconds: float) -> 
             "server_cpu_s": round(cpu, 1), "server_cpu_ms_per_frame": cpu_ms, "clients_cpu_s": round(own, 1),
             "other_processes_cores": round((busy - cpu - own) / wall, 2), "stolen_cores": round(steal / wall, 2),
             "rss_before_mb": rss_before, "rss_after_mb": rss_mb(pid),
+            "child_rss_before_after_mb": [round(kids_before, 1), round(sum(rss_mb(k) for k in kids), 1)],
             "server_ms": after["ms"], "performer": after["performer"], "runtime": after.get("runtime", "torch")}
 
 
@@ -229,6 +243,8 @@ def main() -> None:
     p.add_argument("--alone-seconds", type=float, default=10.0, help="seconds of the Performer alone, before and after")
     p.add_argument("--serve-args", default="", help="options of `zizi serve` (quoted), e.g. \"--threads 2\"")
     p.add_argument("--compare-commit", default=None, help="also measure the server of this commit, first (e.g. c690f3d)")
+    p.add_argument("--compare-args", action="append", default=[], help="also measure this checkout's server with these "
+                   "options added (quoted, repeatable), before the plain row: e.g. \"--draw-in thread\"")
     p.add_argument("--alone-worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--out", default="serve", help="the results file's name in bench/results/")
     args = p.parse_args()
@@ -240,10 +256,12 @@ def main() -> None:
         p.error("keep the load bounded: 1-16 clients, at most 120 s, at most 600 messages/s")
     from _common import git_commit, machine_info, write_result
     machine = machine_info()
-    servers = ([(f"server of {args.compare_commit}", args.compare_commit)] if args.compare_commit else []) + [(f"server of {git_commit()}", None)]
+    here = git_commit()
+    servers = ([(f"server of {args.compare_commit}", args.compare_commit, [])] if args.compare_commit else []) + \
+              [(f"server of {here} {extra}", None, shlex.split(extra)) for extra in args.compare_args] + [(f"server of {here}", None, [])]
     alone, rows = [run_alone(serve_args, args.alone_seconds)], []
-    for label, commit in servers:
-        with (checkout_of(commit) if commit else nullcontext(ROOT)) as root, server(root, serve_args) as (port, pid):
+    for label, commit, extra in servers:
+        with (checkout_of(commit) if commit else nullcontext(ROOT)) as root, server(root, serve_args + extra) as (port, pid):
             row = served(port, pid, args.clients, args.rate, args.seconds)
         alone.append(run_alone(serve_args, args.alone_seconds))
         rate = (alone[-2]["frames_per_s"] + alone[-1]["frames_per_s"]) / 2
@@ -260,7 +278,7 @@ def main() -> None:
         f" --{k.replace('_', '-')} {v:g}" for k, v in (("seconds", args.seconds), ("clients", args.clients), ("rate", args.rate),
                                                       ("alone_seconds", args.alone_seconds))
         if v != p.get_default(k)) + (f" --serve-args {shlex.quote(args.serve_args)}" if args.serve_args else "") + \
-        (f" --compare-commit {args.compare_commit}" if args.compare_commit else "")
+        (f" --compare-commit {args.compare_commit}" if args.compare_commit else "") + "".join(f" --compare-args {shlex.quote(a)}" for a in args.compare_args)
     write_result(args.out, {"command": bench_cmd, "server_command": f"zizi serve --host 127.0.0.1 --port <free port> {args.serve_args}".strip(),
                             "machine": machine, "loadavg_at_end": list(os.getloadavg()), "results": rows})
 

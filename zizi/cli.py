@@ -327,6 +327,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--osc", type=int, default=None, metavar="PORT", help="also read poses as OSC messages on this UDP port "
                     "(/pose, /look/NAME, /seed)")
     sv.add_argument("--osc-host", default="127.0.0.1", help="the OSC listen address (default 127.0.0.1; OSC has no token)")
+    sv.add_argument("--draw-in", default="auto", choices=["auto", "process", "thread"],
+                    help="where frames are drawn: a child process (auto on a CPU: the web server never stalls a frame) or a thread")
     _live_options(sv)
     return p
 
@@ -387,7 +389,7 @@ def _serve(args, run: bool = True):
     "Build the uvicorn server for `zizi serve` (printing its URL and token) and run it unless `run` is False; returns it."
     from zizi.serve import ServeConfig, log_to_stderr, make_server
     cfg = ServeConfig(host=args.host, port=args.port, token=args.token, max_message_bytes=args.max_message_bytes, scale=args.scale,
-                      allow_origins=tuple(args.allow_origin), osc_port=args.osc, osc_host=args.osc_host)
+                      allow_origins=tuple(args.allow_origin), osc_port=args.osc, osc_host=args.osc_host, draw_in=args.draw_in)
     server = make_server(args.model, cfg, args.device, **_performer_options(args))
     if run:
         log_to_stderr()                                                  # one line per refused request or OSC message

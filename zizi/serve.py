@@ -12,12 +12,13 @@ import json
 import logging
 import os
 import secrets
+import signal
 import socket
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,11 +35,12 @@ _logger = logging.getLogger("zizi.serve")   # one line per refusal; `zizi serve`
 _logger.addHandler(logging.NullHandler())
 
 # %% auto #0
-__all__ = ['ENVELOPE_KEYS', 'MAX_DEPTH', 'OSC_POSE_SHAPES', 'OSC_MAX_MESSAGES', 'ServeConfig', 'normalize_origin', 'is_loopback',
-           'required_token', 'MessageTooLarge', 'check_size', 'read_message', 'check_message', 'error_text',
-           'encode_image', 'LiveState', 'host_name', 'refuse', 'RequestGuard', 'TokenGate', 'read_body',
-           'json_type_error', 'make_app', 'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url',
-           'log_to_stderr', 'make_server', 'serve']
+__all__ = ['ENVELOPE_KEYS', 'MAX_DEPTH', 'DRAW_IN', 'OSC_POSE_SHAPES', 'OSC_MAX_MESSAGES', 'ServeConfig', 'normalize_origin',
+           'is_loopback', 'required_token', 'MessageTooLarge', 'check_size', 'read_message', 'check_message',
+           'error_text', 'ThreadDrawer', 'DrawingProcessLost', 'ProcessDrawer', 'choose_drawer', 'encode_image',
+           'LiveState', 'host_name', 'refuse', 'RequestGuard', 'TokenGate', 'read_body', 'json_type_error', 'make_app',
+           'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url', 'log_to_stderr', 'make_server',
+           'serve']
 
 # %% ../nbs/14_serve.ipynb #57131ed6
 @dataclass
@@ -54,6 +56,7 @@ class ServeConfig(ConfigMixin):
     frame_timeout: float = 10.0       # seconds a waiting request waits for its frame
     osc_port: int | None = None       # a UDP port for poses over OSC (section 7); None: no OSC
     osc_host: str = "127.0.0.1"       # OSC has no token: beyond loopback, anyone on the network can send poses
+    draw_in: str = "auto"             # "process", "thread", or "auto": a child process on a CPU (section 9), a thread on a GPU
 
     def __post_init__(self):
         for name in ("port", "osc_port"):
@@ -63,6 +66,7 @@ class ServeConfig(ConfigMixin):
         if int(self.scale) < 1: raise ValueError(f"ServeConfig.scale must be a positive integer, got {self.scale!r}")
         if not 1 <= int(self.jpeg_quality) <= 95: raise ValueError(f"ServeConfig.jpeg_quality must be in [1, 95], got {self.jpeg_quality!r}")
         if self.token is not None and len(str(self.token)) < 8: raise ValueError("ServeConfig.token must be at least 8 characters")
+        if self.draw_in not in ("auto", "process", "thread"): raise ValueError(f"ServeConfig.draw_in must be 'auto', 'process' or 'thread', got {self.draw_in!r}")
         self.allow_origins = tuple(dict.fromkeys(normalize_origin(o) for o in ([self.allow_origins] if isinstance(self.allow_origins, str) else self.allow_origins)))
 
 def normalize_origin(origin: str) -> str:
@@ -136,6 +140,84 @@ def error_text(e: Exception, limit: int = 400) -> str:
     s = str(e)
     return s if len(s) <= limit else s[:limit] + f"... ({len(s)} characters)"
 
+# %% ../nbs/14_serve.ipynb #12151534
+DRAW_IN = ("auto", "process", "thread")
+
+class ThreadDrawer:
+    "Draws in the server's own process: `performer.step` in the calling thread (the generation thread)."
+    draw_in = "thread"
+    def __init__(self, performer: Performer): self.performer = performer
+    def start(self) -> None: pass
+    def draw(self, job: dict, pose: np.ndarray) -> tuple[np.ndarray, dict, float]:
+        "The frame of `pose` (the look of `job` already set on `performer`), its ms per stage, and the frames per second."
+        return self.performer.step(pose), dict(self.performer.timings), self.performer.fps
+    def stop(self) -> None: pass
+
+class DrawingProcessLost(RuntimeError):
+    "The drawing process ended while the server was running."
+
+class ProcessDrawer:
+    """Draws in a child process (spawned) holding a twin of `performer`: the same pipeline (pickled across) and config.
+    It shares no interpreter lock with the server, so the event loop's work never stalls a frame (section 9)."""
+    draw_in = "process"
+    def __init__(self, performer: Performer, timeout: float = 300.0):
+        self.performer, self.timeout, self.process = performer, timeout, None
+        self.cpu_s = 0.0                                   # the child's CPU seconds, as of its last frame
+
+    def start(self) -> None:
+        "Start the child and wait (at most `timeout` seconds) until its performer is built."
+        import multiprocessing
+        from zizi.serve import _drawing_process            # the package's function: a spawned child imports its target by name
+        config, runtime = self.performer.config, getattr(self.performer, "runtime", None)
+        if runtime is not None and hasattr(config, "runtime"): config = config.with_changes(runtime=runtime)   # as chosen here
+        ctx = multiprocessing.get_context("spawn")                            # fork would copy the server's threads and locks
+        self._conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_drawing_process, args=(child, self.performer.pipe, config), name="zizi-draw", daemon=True)
+        self.process.start()
+        child.close()
+        ok = self._conn.poll(self.timeout)
+        kind, detail = self._conn.recv() if ok else ("failed", f"not ready within {self.timeout:.0f} s")
+        if kind != "ready":
+            self.stop()
+            raise RuntimeError(f"the drawing process could not start: {detail}")
+
+    def draw(self, job: dict, pose: np.ndarray) -> tuple[np.ndarray, dict, float]:
+        "As `ThreadDrawer.draw`, in the child (which sets the look of `job` on its own performer first)."
+        try:
+            self._conn.send({**{k: job[k] for k in ("attrs", "seed") if k in job}, "pose": pose})
+            kind, frame, timings, fps, self.cpu_s = self._conn.recv()
+        except (EOFError, OSError) as e:
+            raise DrawingProcessLost(f"the drawing process ended (exit code {self.process.exitcode})") from e
+        if kind == "error": raise RuntimeError(frame)
+        return frame, timings, fps
+
+    def stop(self) -> None:
+        "Ask the child to finish, and end it if it does not within 10 s."
+        if self.process is None: return
+        with suppress(OSError): self._conn.send(None)
+        self.process.join(10)
+        if self.process.is_alive(): self.process.kill(); self.process.join()
+
+def _drawing_process(conn, pipe, config) -> None:
+    "The child of a `ProcessDrawer`: a `Performer(pipe, config)` draws each job it is sent, until None (or the server is gone)."
+    signal.signal(signal.SIGINT, signal.SIG_IGN)                               # Ctrl-C is the server's to handle
+    try: performer = Performer(pipe, config)
+    except Exception as e: return conn.send(("failed", f"{type(e).__name__}: {e}"))
+    conn.send(("ready", repr(performer)))
+    with suppress(EOFError, OSError):
+        while (job := conn.recv()) is not None:
+            try:
+                if "attrs" in job or "seed" in job: performer.set_look(job.get("attrs"), job.get("seed"))
+                frame = performer.step(job["pose"])
+                conn.send(("frame", frame, dict(performer.timings), performer.fps, time.process_time()))
+            except Exception as e: conn.send(("error", f"{type(e).__name__}: {e}", {}, 0.0, time.process_time()))
+
+def choose_drawer(performer: Performer, draw_in: str = "auto") -> ThreadDrawer | ProcessDrawer:
+    "'process', 'thread', or 'auto': a process when the performer runs on a CPU, the server's own thread on a GPU."
+    if draw_in not in DRAW_IN: raise ValueError(f"draw_in must be one of {DRAW_IN}, got {draw_in!r}")
+    if draw_in == "auto": draw_in = "process" if performer.pipe.device.type == "cpu" else "thread"
+    return ProcessDrawer(performer) if draw_in == "process" else ThreadDrawer(performer)
+
 # %% ../nbs/14_serve.ipynb #121f9c5b
 def encode_image(img: np.ndarray, fmt: str = "JPEG", quality: int = 85) -> bytes:
     "uint8 (H, W, 3) -> JPEG or PNG bytes."
@@ -158,13 +240,21 @@ class LiveState:
         self.error: str | None = None
         self.cpu = dict(generate=0.0, encode=0.0)  # CPU seconds of the two threads (the rest of the process: the event loop)
         self.drawing_s = 0.0                       # wall seconds the generation thread spent drawing (the rest: waiting for a pose)
+        self.fps, self.timings, self.draw_in, self._drawer = 0.0, {}, None, None
         self._slot = threading.Condition()         # guards `pending` between the event loop and the generation thread
         self._running = False
         self._event = (-1, "")
 
     async def start(self) -> None:
-        "Start the generation and encoding threads (from inside the server's event loop) and draw the first frame."
+        "Start the drawer, the generation and encoding threads (from inside the server's event loop); draw the first frame."
         self._loop, self._changed = asyncio.get_running_loop(), asyncio.Condition()
+        self._drawer = choose_drawer(self.performer, self.config.draw_in)
+        try: await asyncio.to_thread(self._drawer.start)
+        except Exception as e:
+            if self.config.draw_in == "process": raise
+            _logger.warning("%s; drawing in the server's own process", e)
+            self._drawer = ThreadDrawer(self.performer)
+        self.draw_in = self._drawer.draw_in
         self._encoder = ThreadPoolExecutor(1, thread_name_prefix="zizi-encode")      # one thread: frames stay in order
         self._running = True
         self._thread = threading.Thread(target=self._generate, name="zizi-generate", daemon=True)
@@ -178,6 +268,7 @@ class LiveState:
             self._slot.notify()
         await asyncio.to_thread(self._thread.join, self.config.frame_timeout)
         await asyncio.to_thread(self._encoder.shutdown)
+        await asyncio.to_thread(self._drawer.stop)
 
     def submit(self, msg: dict) -> int:
         "Merge a checked message into the pending slot (a newer pose replaces an older one) and wake the thread; returns its id."
@@ -207,10 +298,16 @@ class LiveState:
             self._encoder.submit(self._encode, frame, pose, job["id"])
 
     def _draw(self, job: dict) -> tuple[np.ndarray, np.ndarray]:
-        "Apply a look change, then step the performer on the newest pose."
+        """Apply a look change (here too when a process draws: this performer reads the messages), then draw the newest
+        pose; if the drawing process is gone, draw on in this process."""
         if "attrs" in job or "seed" in job: self.performer.set_look(job.get("attrs"), job.get("seed"))
         if "pose" in job: self.pose = job["pose"]
-        return self.performer.step(self.pose), self.pose
+        try: frame, self.timings, self.fps = self._drawer.draw(job, self.pose)
+        except DrawingProcessLost as e:
+            _logger.warning("%s; drawing in the server's own process from now on", e)
+            self._drawer, self.draw_in = ThreadDrawer(self.performer), "thread"
+            frame, self.timings, self.fps = self._drawer.draw(job, self.pose)
+        return frame, self.pose
 
     def _encode(self, frame: np.ndarray, pose: np.ndarray, message_id: int) -> None:
         "In the encoding thread: upscale, encode the JPEG once, and publish the frame on the event loop."
@@ -243,9 +340,8 @@ class LiveState:
 
     def info(self, pose: bool = False) -> dict:
         "The newest frame's ids and the performer's timings (and, with `pose`, the pose it shows), for replies."
-        p = self.performer
-        out = {"frame": self.frame_id, "message": self.frame_message_id, "fps": round(p.fps, 2),
-               "ms": {k: round(v, 2) for k, v in p.timings.items()}}
+        out = {"frame": self.frame_id, "message": self.frame_message_id, "fps": round(self.fps, 2),
+               "ms": {k: round(v, 2) for k, v in self.timings.items()}}
         return {**out, "pose": np.round(self.frame_pose.astype(float), 4).tolist()} if pose else out
 
     def frame_event(self) -> str:
@@ -258,8 +354,9 @@ class LiveState:
         p = self.performer
         return {**self.info(pose=True), "received": self.message_id, "counts": dict(self.counts), "seed": p.seed,
                 "look": attrs_to_names(p.look) if p.look is not None else None, "error": self.error, "performer": repr(p),
-                "runtime": getattr(p, "runtime", "torch"),
-                "cpu_s": {**{k: round(v, 3) for k, v in self.cpu.items()}, "process": round(sum(os.times()[:2]), 3)},
+                "runtime": getattr(p, "runtime", "torch"), "draw_in": self.draw_in,
+                "cpu_s": {**{k: round(v, 3) for k, v in self.cpu.items()}, "process": round(sum(os.times()[:2]), 3),
+                          "drawing process": round(getattr(self._drawer, "cpu_s", 0.0), 3)},
                 "drawing_s": round(self.drawing_s, 3)}
 
 # %% ../nbs/14_serve.ipynb #c79d7e1c
