@@ -281,7 +281,20 @@ def main() -> None:
         if v != p.get_default(k)) + (f" --serve-args {shlex.quote(args.serve_args)}" if args.serve_args else "") + \
         (f" --compare-commit {args.compare_commit}" if args.compare_commit else "") + "".join(f" --compare-args {shlex.quote(a)}" for a in args.compare_args)
     write_result(args.out, {"command": bench_cmd, "server_command": f"zizi serve --host 127.0.0.1 --port <free port> {args.serve_args}".strip(),
-                            "machine": machine, "loadavg_at_end": list(os.getloadavg()), "results": rows})
+                            "machine": machine, "loadavg_at_end": list(os.getloadavg()), "results": [summary(r) for r in rows],
+                            "details": rows})
+
+
+def summary(row: dict) -> dict:
+    "The columns of the README's table (every measurement is in the results file's `details`)."
+    cpu = row["server_cpu_ms_per_frame"]
+    return {"server": row["server"], "load": f"{row['clients']} clients, {row['messages_per_s']:g} poses/s, {row['seconds']:g} s + MJPEG",
+            "frames/s alone": row["alone_frames_per_s"], "frames/s served": row["served_frames_per_s"],
+            "served ÷ alone": row["served_vs_alone"], "p50 ms": row["latency_p50_ms"], "p99 ms": row["latency_p99_ms"],
+            "CPU ms/frame drawing (alone)": f"{cpu.get('drawing process') or cpu.get('generate', float('nan')):.1f} ({row['alone_cpu_ms_per_frame']:.1f})" if cpu else f"– ({row['alone_cpu_ms_per_frame']:.1f})",
+            "RSS MB before → after": f"{row['rss_before_mb']:.0f} → {row['rss_after_mb']:.0f}" + (
+                f" + drawing process {row['child_rss_before_after_mb'][0]:.0f} → {row['child_rss_before_after_mb'][1]:.0f}" if row["child_rss_before_after_mb"][1] else ""),
+            "other processes' cores": row["other_processes_cores"]}
 
 
 if __name__ == "__main__":
