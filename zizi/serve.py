@@ -463,8 +463,9 @@ def make_app(performer: Performer, config: ServeConfig | None = None, token: str
         live.counts["refused"] += 1
         return JSONResponse({"error": error_text(e)}, 413 if isinstance(e, MessageTooLarge) else 400)
 
-    async def page(request):
-        return HTMLResponse(page_html(performer, token), headers=_NO_STORE)
+    frame_ancestors = {"Content-Security-Policy": "frame-ancestors " + " ".join(["'self'", *cfg.allow_origins])}
+    async def page(request):                                          # no other site may show the page in a frame (clickjacking)
+        return HTMLResponse(page_html(performer, token), headers={**_NO_STORE, **frame_ancestors})
 
     async def post_pose(request):
         why = json_type_error(request.headers.get("content-type"))
