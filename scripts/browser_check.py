@@ -9,10 +9,13 @@ page, and in the notebook as the browser saved it), then the slider of the first
 with the mouse and the image must change. Serve mode: `zizi serve` on 127.0.0.1 (a free port), its page opened, poses
 sent with the page's own preset dropdown and by HTTP POST /pose from this script, then an attribute and the seed
 changed on the page: after each, the page's <img> must show the server's newest frame (/frame.jpg, compared pixel by
-pixel), which must differ from the one before; the skeleton must move for a pose and stay for a look. Screenshots go to
---out (default /tmp/browser_check); one summary line per check; the exit code is non-zero on any failure. Every
-server this starts is stopped, with its kernels. Nothing leaves 127.0.0.1: the browser aborts (and reports) any other
-request.
+pixel), which must differ from the one before; the skeleton must move for a pose and stay for a look. Then, as OBS's
+browser source (Chromium too), the stream and the page are opened with OBS's user agent (recording the headers the
+browser sent: no Origin); a page of another site (`evil.example`, mapped to 127.0.0.1 by Chromium's host resolver, on a
+port of its own) tries the WebSocket and both kinds of POST, and must be refused; and the server's own port under that
+name (DNS rebinding) must get 403. Screenshots go to --out (default /tmp/browser_check); one summary line per check; the
+exit code is non-zero on any failure. Every server this starts is stopped, with its kernels. Nothing leaves 127.0.0.1:
+the browser aborts (and reports) any other request.
 
 Needs `apt-get install chromium` (never `playwright install`) and `pip install -e ".[dev]"` (playwright, jupyterlab).
 Run it with `OMP_NUM_THREADS=1` on a busy machine; the kernels and the server inherit the environment.
@@ -154,9 +157,9 @@ def offline_page(browser, origin: str, width: int, height: int):
     return page, offline
 
 
-def launch(pw, chromium: str):
+def launch(pw, chromium: str, extra: list[str] = ()):
     args = ["--no-sandbox"] if os.geteuid() == 0 else []      # Chromium refuses to run as root with its sandbox
-    return pw.chromium.launch(executable_path=chromium, args=args + ["--disable-gpu", "--no-first-run"])
+    return pw.chromium.launch(executable_path=chromium, args=args + ["--disable-gpu", "--no-first-run", *extra])
 
 
 # ---------------------------------------------------------------- notebook mode
@@ -374,6 +377,107 @@ def _post_pose(url: str, pose) -> dict:
     with urllib.request.urlopen(req, timeout=120) as r: return json.loads(r.read())
 
 
+OBS_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 "
+                  "Safari/537.36 OBS/31.1.1")                 # OBS Studio's browser source (CEF) announces itself so
+EVIL = "evil.example"                                      # another site; Chromium's host resolver maps it to 127.0.0.1
+
+EVIL_PAGE = """<!doctype html><title>another site</title><script>
+window.result = {ws: "pending", plain: "pending", json: "pending"};
+const pose = JSON.stringify(__POSE__), server = "127.0.0.1:__PORT__";
+const ws = new WebSocket("ws://" + server + "/ws");
+ws.onopen = () => { result.ws = "OPENED"; ws.send(pose); };
+ws.onclose = () => { if (result.ws === "pending") result.ws = "refused"; };
+fetch("http://" + server + "/pose", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body: pose})
+  .then(() => result.plain = "sent (an opaque answer)", e => result.plain = "failed: " + e);
+fetch("http://" + server + "/pose", {method: "POST", headers: {"Content-Type": "application/json"}, body: pose})
+  .then(r => result.json = "ANSWERED " + r.status, () => result.json = "refused");
+</script>"""
+
+
+@contextmanager
+def page_server(html: str):
+    """A one-page HTTP server on a free port of 127.0.0.1 (another site's page, under another name); yields its port and
+    the headers of every request it got, as received."""
+    import http.server, threading
+    body, seen = html.encode(), []
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(dict(self.headers.items()))
+            self.send_response(200); self.send_header("Content-Type", "text/html"); self.send_header("Content-Length", str(len(body)))
+            self.end_headers(); self.wfile.write(body)
+        def log_message(self, *a): pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    t = threading.Thread(target=srv.serve_forever, daemon=True); t.start()
+    try: yield srv.server_address[1], seen
+    finally: srv.shutdown(); srv.server_close()
+
+
+def check_obs(browser, origin: str, problems: list[str], out: Path) -> str:
+    """OBS's browser source is Chromium given a URL: open /stream.mjpg and / with OBS's user agent; the stream must show a
+    frame, the page must run (its WebSocket accepted). First the same URL path on a one-page server records the headers
+    such a navigation carries. Returns what the browser sent."""
+    ctx = browser.new_context(viewport={"width": 400, "height": 400}, user_agent=OBS_USER_AGENT)
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    with page_server("<!doctype html><title>headers</title>") as (echo_port, seen):
+        page.goto(f"http://127.0.0.1:{echo_port}/stream.mjpg")
+    ctx.close()
+    sent = {k.lower(): v for k, v in seen[0].items()}
+    ctx = browser.new_context(viewport={"width": 400, "height": 400}, user_agent=OBS_USER_AGENT)
+    offline = Offline(origin)
+    ctx.route("**/*", offline)
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(origin + "/stream.mjpg", wait_until="commit")
+        try: page.wait_for_function("() => document.images.length > 0 && document.images[0].naturalWidth > 0")
+        except Exception: problems.append("OBS: /stream.mjpg opened as a page shows no frame")
+        page.screenshot(path=str(out / "serve_obs_stream.png"))
+        page.goto(origin + "/", wait_until="domcontentloaded")
+        try: page.wait_for_function("() => document.getElementById('status').textContent.startsWith('frame ')")
+        except Exception: problems.append(f"OBS: the page's status line says {page.locator('#status').inner_text()!r} (its WebSocket refused?)")
+        page.screenshot(path=str(out / "serve_obs_page.png"))
+    finally:
+        ctx.close()
+    if "origin" in sent: problems.append(f"OBS: the browser sent Origin {sent['origin']!r} loading the stream")
+    if offline.blocked: problems.append(f"OBS: {len(offline.blocked)} request(s) off 127.0.0.1 blocked, e.g. {offline.blocked[0]}")
+    return (f"as OBS's browser source: stream and page shown; opening a URL the browser sends Host {sent.get('host')!r}, "
+            f"Origin {sent.get('origin', '(none)')!r}, Sec-Fetch-Site {sent.get('sec-fetch-site')!r}, "
+            f"Sec-Fetch-Mode {sent.get('sec-fetch-mode')!r}")
+
+
+def check_foreign(browser, origin: str, port: int, log: Path, problems: list[str], out: Path) -> str:
+    """Another site's page (evil.example on a port of its own) tries the WebSocket, a text/plain POST and a JSON POST;
+    then the server's own port under that name (DNS rebinding). Nothing may reach the performer."""
+    from zizi.live import controls_to_pose
+    pose = np.round(controls_to_pose().astype(float), 4).tolist()
+    received = _get_json(origin + "/state")["received"]
+    n_log = log.read_text().count("refused")
+    ctx = browser.new_context(viewport={"width": 400, "height": 300})    # no routing: every name but evil.example is unresolved
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        with page_server(EVIL_PAGE.replace("__POSE__", json.dumps(pose)).replace("__PORT__", str(port))) as (evil_port, _):
+            page.goto(f"http://{EVIL}:{evil_port}/")
+            page.wait_for_function("() => Object.values(window.result).every(v => v !== 'pending')")
+            result = page.evaluate("() => window.result")
+        resp = page.goto(f"http://{EVIL}:{port}/state")                  # DNS rebinding: the server's port, the other name
+        rebound, rebound_text = resp.status, resp.text()
+    finally:
+        ctx.close()
+    time.sleep(0.5)
+    refusals = log.read_text().count("refused") - n_log
+    got = _get_json(origin + "/state")["received"] - received
+    if result["ws"] != "refused": problems.append(f"another site's page: its WebSocket {result['ws']}")
+    if result["json"] != "refused": problems.append(f"another site's page: its JSON POST was {result['json']}")
+    if got: problems.append(f"another site's page: {got} message(s) reached the performer")
+    if rebound != 403 or "not a name of this machine" not in rebound_text:
+        problems.append(f"DNS rebinding: http://{EVIL}:{port}/state answered {rebound}: {rebound_text[:200]}")
+    if refusals < 4: problems.append(f"the server's log has {refusals} refusal line(s) for 4 refused requests")
+    return (f"another site's page: WebSocket {result['ws']}, text/plain POST {result['plain']}, JSON POST {result['json']}, "
+            f"{got} message(s) received; DNS rebinding answered {rebound}; {refusals} refusal lines in the server's log")
+
+
 def check_serve(args, chromium: str) -> tuple[bool, str]:
     from playwright.sync_api import sync_playwright
     t0 = time.time()
@@ -389,7 +493,7 @@ def check_serve(args, chromium: str) -> tuple[bool, str]:
     problems, steps = [], []
     with server_process(cmd, log, env, REPO, first_signal=signal.SIGINT) as proc, sync_playwright() as pw:
         wait_port(port, proc, 300, log)
-        browser = launch(pw, chromium)
+        browser = launch(pw, chromium, [f"--host-resolver-rules=MAP {EVIL} 127.0.0.1"])
         try:
             page, offline = offline_page(browser, origin, 900, 900)
             console = []
@@ -468,6 +572,8 @@ def check_serve(args, chromium: str) -> tuple[bool, str]:
             if not status.startswith("frame "): problems.append(f"the page's status line says {status!r}")
             if console: problems.append(f"{len(console)} error(s) in the browser console, e.g. {console[0]}")
             if offline.blocked: problems.append(f"{len(offline.blocked)} request(s) off 127.0.0.1 blocked, e.g. {offline.blocked[0]}")
+            steps.append(check_obs(browser, origin, problems, out))
+            steps.append(check_foreign(browser, origin, port, log, problems, out))
         finally:
             browser.close()
     ok = not problems

@@ -342,6 +342,14 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--token", default=None, help="the token requests must carry (default: generated when --host is not loopback)")
     sv.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the served frames")
     sv.add_argument("--max-message-bytes", type=int, default=65536, help="larger pose messages are refused before parsing")
+    sv.add_argument("--allow-origin", action="append", default=[], metavar="URL",
+                    help="let the page of this origin (e.g. a control tablet's http://192.168.1.30:8000) drive the show; "
+                         "repeatable (other web pages are refused)")
+    sv.add_argument("--osc", type=int, default=None, metavar="PORT", help="also read poses as OSC messages on this UDP port "
+                    "(/pose, /look/NAME, /seed)")
+    sv.add_argument("--osc-host", default="127.0.0.1", help="the OSC listen address (default 127.0.0.1; OSC has no token)")
+    sv.add_argument("--draw-in", default="auto", choices=["auto", "process", "thread"],
+                    help="where frames are drawn: a child process (auto on a CPU: the web server never stalls a frame) or a thread")
     _live_options(sv)
     return p
 
@@ -404,10 +412,14 @@ def _perform(args) -> None:
 
 def _serve(args, run: bool = True):
     "Build the uvicorn server for `zizi serve` (printing its URL and token) and run it unless `run` is False; returns it."
-    from zizi.serve import ServeConfig, make_server
-    cfg = ServeConfig(host=args.host, port=args.port, token=args.token, max_message_bytes=args.max_message_bytes, scale=args.scale)
+    from zizi.serve import ServeConfig, log_to_stderr, make_server
+    cfg = ServeConfig(host=args.host, port=args.port, token=args.token, max_message_bytes=args.max_message_bytes, scale=args.scale,
+                      allow_origins=tuple(args.allow_origin), osc_port=args.osc, osc_host=args.osc_host, draw_in=args.draw_in)
     server = make_server(args.model, cfg, args.device, **_performer_options(args))
-    if run: server.run()
+    if run:
+        log_to_stderr()                                                  # one line per refused request or OSC message
+        try: server.run()
+        except KeyboardInterrupt: print("zizi serve: stopped", flush=True)   # uvicorn re-raises Ctrl-C after its shutdown
     return server
 
 def _uncond_unet(args):
