@@ -32,6 +32,12 @@ Rows, per student (`--models`; 64 px: pose64_1step, 128 px from 32x32x4 latents:
     heads and norm groups, conditioned by cross-attention on as many tokens, driven by `DPMSolverMultistepScheduler` at
     20 steps (guidance 1 and 2); for the latent model a random `AutoencoderKL` (f4, zizi's VAE widths) decodes. Its point
     is cost, not images: its PCK is null.
+Stream rows (`--stream-blocks`, 0 leaves them out): the whole dance as `zizi perform` streams it, `Performer.stream` —
+the default performer (`lanes=None`: one lane per core up to two, each frame drawn on its own thread, the fastest
+runtime that can run side by side), the same with one lane, and the pipeline's one-step call pose after pose — taking
+turns block by block (`--block` poses a block, the order rotating); per row the median over blocks of the frames per
+second leaving the stream and of its ms per frame over the pipeline's in the same block. Each stream frame still takes
+one step from pose to picture; lanes raise how many leave per second, not how soon one does.
 The teacher and diffusers rows time `--slow-frames` frames. A benchmark, not a test: on a shared machine the numbers
 move with the load; compare rows of one run.
 """
@@ -270,6 +276,34 @@ def summarise(row: Row, poses: np.ndarray, reference: Row | None, judge, peaks: 
     return out, stages
 
 
+def stream_rows(pipes: dict, poses: np.ndarray, blocks: int, block: int) -> list[dict]:
+    "Frames/s leaving `Performer.stream` (default lanes, one lane) and the pipeline's calls, taking turns block by block."
+    out = []
+    for name, pipe in pipes.items():
+        default = Performer(pipe, threads=DEFAULT_THREADS)
+        one = Performer(pipe, threads=DEFAULT_THREADS, lanes=1, runtime=default.runtime)
+        look = default.look
+        drawers = {f"stream default ({default.runtime}, {default.lanes} lanes)": default.stream,
+                   f"stream 1 lane ({one.runtime})": one.stream,
+                   "stream pipeline": lambda ps: (pipe(p, look, steps=1, seed=0, guidance=1.0)[0] for p in ps)}
+        ms = {k: [] for k in drawers}
+        for b in range(blocks + 1):                              # block 0 warms up
+            chunk = poses[(b * block) % len(poses):][:block]
+            keys = list(drawers)[b % len(drawers):] + list(drawers)[:b % len(drawers)]
+            for k in keys:
+                t0 = time.perf_counter(); n = sum(1 for _ in drawers[k](chunk))
+                if b: ms[k].append(1e3 * (time.perf_counter() - t0) / n)
+        ref = ms["stream pipeline"]
+        for k, v in ms.items():
+            lanes = default.lanes if "default" in k else 1
+            row = {"model": name, "kind": k, "runtime": default.runtime if "pipeline" not in k else "torch", "lanes": lanes,
+                   "threads": DEFAULT_THREADS, "blocks": blocks, "block": block, "ms_per_frame": round(float(np.median(v)), 1),
+                   "fps": round(1e3 / float(np.median(v)), 1),
+                   "x_pipeline": round(float(np.median([a / r for a, r in zip(v, ref)])), 3)}
+            print(row, flush=True); out.append(row)
+    return out
+
+
 def markdown(rows: list[dict]) -> str:
     cols = list(dict.fromkeys(k for r in rows for k in r))
     return "\n".join(["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols),
@@ -293,6 +327,8 @@ def main() -> None:
     ap.add_argument("--no-diffusers", action="store_true", help="leave out the diffusers baseline rows")
     ap.add_argument("--peak-seconds", type=float, default=2.0, help="seconds of matmuls per peak measurement")
     ap.add_argument("--no-peak", action="store_true", help="skip the matmul peak (peak_pct is then null)")
+    ap.add_argument("--stream-blocks", type=int, default=6, help="timed blocks of the stream rows (0: none)")
+    ap.add_argument("--block", type=int, default=16, help="poses per block of the stream rows")
     ap.add_argument("--out", default=None, help="JSON path (default bench/results/realtime.json)")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
@@ -355,24 +391,36 @@ def main() -> None:
         goals[name] = {"runtime": d["runtime"], "fps": d["fps"], "fps_goal": want, "fps_met": None if want is None else d["fps"] >= want,
                        "x_pipeline": d["x_pipeline"], "x_pipeline_goal": GOALS["x_pipeline"],
                        "x_pipeline_met": d["x_pipeline"] is not None and d["x_pipeline"] <= GOALS["x_pipeline"]}
+    load_start_stream = [round(v, 2) for v in os.getloadavg()]
+    streams = stream_rows(pipes, held_out_dance(48), args.stream_blocks, args.block) if args.stream_blocks else []
+    for name in pipes:
+        s = next((r for r in streams if r["model"] == name and r["kind"].startswith("stream default")), None)
+        if s is None: continue
+        want = goals[name]["fps_goal"]
+        goals[name].update({"stream_lanes": s["lanes"], "stream_runtime": s["runtime"], "stream_fps": s["fps"],
+                            "stream_fps_met": None if want is None else s["fps"] >= want, "stream_x_pipeline": s["x_pipeline"],
+                            "stream_x_pipeline_met": s["x_pipeline"] <= GOALS["x_pipeline"]})
     print("goals:", goals)
     cmd = "python " + " ".join(["bench/bench_realtime.py"] + sys.argv[1:])
     result = {"command": cmd, "commit": git_commit(), "machine": machine,
               "loadavg_at_rounds_start": [round(v, 2) for v in load_start_rounds],
-              "loadavg_at_end": [round(v, 2) for v in os.getloadavg()], "seconds": round(time.time() - t_start, 1),
+              "loadavg_at_stream_start": load_start_stream, "loadavg_at_end": [round(v, 2) for v in os.getloadavg()], "seconds": round(time.time() - t_start, 1),
               "setup_seconds": round(setup_s, 1), "default_threads": DEFAULT_THREADS,
               "poses": {"kind": "a smooth dance through held-out poses (held_out_dance)", "rounds": args.frames,
                         "warmup": args.warmup, "slow_frames": args.slow_frames, "look": look},
-              "matmul_peak_gflops_per_s": peaks, "skipped": skipped, "goals": goals, "results": out_rows, "stages_ms": stages,
+              "matmul_peak_gflops_per_s": peaks, "skipped": skipped, "goals": goals, "results": out_rows, "stream": streams, "stages_ms": stages,
               "note": "rows take turns frame by frame (one round = every row draws the round's pose; slow rows every few rounds). "
                       "total_ms = p50 ms per frame end to end (pose -> uint8), p90_ms its 90th percentile, fps = 1000/total_ms; "
                       "x_pipeline = median over rounds of the row's frame time / the pipeline's one-step call in the same round; "
                       "nfe = network evaluations per frame; gflop = FLOPs of one frame (torch's counter + CPU attention; the "
                       "torch row's for the other runtimes); peak_pct = gflops_per_s / the matmul peak at the row's threads and "
-                      "precision. PCK@0.1 by the shipped pose judge; null for the random diffusers baseline."}
+                      "precision. PCK@0.1 by the shipped pose judge; null for the random diffusers baseline. stream: frames/s leaving "
+                      "Performer.stream over the dance, rows taking turns block by block; goals' fps is one step at a time, "
+                      "stream_fps the default stream's (lanes)."}
     write_result("realtime", result, args.out)
     print()
     print(markdown(out_rows))
+    if streams: print(); print(markdown(streams))
 
 
 if __name__ == "__main__":

@@ -393,6 +393,9 @@ def _live_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runtime", default="auto", choices=list(RUNTIME_CHOICES),
                    help="what runs the network: auto (on a CPU the fastest measured here, exported once into the user's "
                         "cache; torch on a GPU or with --compile/--precision bf16), or torch, onnxruntime, openvino")
+    p.add_argument("--lanes", type=int, default=None, help="frames drawn side by side, one a thread, while streaming a source "
+                   "(zizi perform): default one per core up to 2 when each frame depends only on its pose (not with "
+                   "--img2img/--still); 1 draws one at a time")
     p.add_argument("--device", default=None)
 
 def _performer_options(args) -> dict:
@@ -401,7 +404,7 @@ def _performer_options(args) -> dict:
     opts = dict(steps=args.steps, seed=args.seed, attrs=parse_attrs(args.attr) or RANDOM, width=args.width, height=args.height,
                 person=args.person, img2img=args.img2img, still=args.still, precision=args.precision, compile=args.compile,
                 runtime=args.runtime,
-                **({} if args.threads is None else {"threads": args.threads}))
+                **({} if args.threads is None else {"threads": args.threads}), **({} if args.lanes is None else {"lanes": args.lanes}))
     return opts if args.guidance is None else {**opts, "guidance": args.guidance}
 
 def _perform(args) -> None:

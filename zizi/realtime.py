@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+import os
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +35,9 @@ from .sampling import make_timesteps
 
 # %% auto #0
 __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'RUNTIME_CHOICES',
-           'STAGES', 'DANCE_SOURCE', 'PerformerConfig', 'LiveUNet', 'live_denoiser', 'live_vae', 'live_dtype',
-           'live_defaults', 'img2img_timesteps', 'Performer', 'time_steps', 'dance_with', 'pose_source', 'mp4_encoder',
-           'FrameWriter', 'perform', 'format_report']
+           'PARALLEL_RUNTIMES', 'MAX_LANES', 'STAGES', 'DANCE_SOURCE', 'PerformerConfig', 'LiveUNet', 'live_denoiser',
+           'live_vae', 'live_dtype', 'live_defaults', 'img2img_timesteps', 'Performer', 'time_steps', 'dance_with',
+           'pose_source', 'mp4_encoder', 'FrameWriter', 'perform', 'format_report']
 
 # %% ../nbs/13_realtime.ipynb #789ca2b9
 # the reader lives in zizi.pose (one reader for every entry point); its names stay importable from zizi.realtime
@@ -49,6 +51,8 @@ NO_ATTRS = "none"       # a look without attribute condition (the model's null t
 PRECISIONS = ("auto", "fp32", "bf16")
 NOISE_MODES = ("fixed", "fresh")
 RUNTIME_CHOICES = ("auto", *RUNTIMES)   # what runs the network: "auto" measures (section 3); zizi.export.RUNTIMES
+PARALLEL_RUNTIMES = ("torch", "onnxruntime")   # runtimes whose network two threads may call at once (section 3, lanes)
+MAX_LANES = 8           # frames in flight in `Performer.stream` at most
 STAGES = ("pose", "conditioning", "network", "decode", "uint8", "total")
 
 @dataclass
@@ -72,6 +76,7 @@ class PerformerConfig(ConfigMixin):
     compile: bool = False             # torch.compile the denoiser: faster frames after a first one that waits for the compile
     channels_last: bool | None = None # channels-last copies of the network and VAE; None: on a CPU (section 3), off elsewhere
     runtime: str = "auto"             # "auto": on a CPU the fastest measured of RUNTIMES (section 3), torch on a GPU; or one of them
+    lanes: int | None = None          # frames `stream` draws at once (section 3); None: one per core (<= 2) when stateless on a CPU
 
 
     def __post_init__(self):
@@ -94,9 +99,25 @@ class PerformerConfig(ConfigMixin):
             raise ValueError(f"PerformerConfig.channels_last must be None (auto), True or False, got {self.channels_last!r}")
         if self.runtime not in RUNTIME_CHOICES:
             raise ValueError(f"PerformerConfig.runtime must be one of {RUNTIME_CHOICES}, got {self.runtime!r}")
+        if self.lanes is not None and (isinstance(self.lanes, bool) or int(self.lanes) != self.lanes or not 1 <= self.lanes <= MAX_LANES):
+            raise ValueError(f"PerformerConfig.lanes must be None (auto) or an integer in [1, {MAX_LANES}], got {self.lanes!r}")
+        if (self.lanes or 1) > 1 and not self.stateless():
+            raise ValueError(f"PerformerConfig.lanes={self.lanes} draws frames side by side, but {', '.join(self.stateful_options())} "
+                             f"make each frame depend on the one before: use lanes=1 with them")
+        if (self.lanes or 1) > 1 and self.runtime not in ("auto", *PARALLEL_RUNTIMES):
+            raise ValueError(f"PerformerConfig.lanes={self.lanes} needs a runtime two threads can call at once, one of "
+                             f"{PARALLEL_RUNTIMES} (or 'auto'), got runtime={self.runtime!r}")
         if self.runtime in RUNTIMES[1:] and self.torch_options():
             raise ValueError(f"PerformerConfig {', '.join(self.torch_options())} set the torch runtime's arithmetic, but runtime="
                              f"{self.runtime!r} runs the exported fp32 network: leave them at their defaults or use runtime='torch'")
+
+    def stateful_options(self) -> list[str]:
+        "The options given that carry state from frame to frame (fresh noise, img2img, still): with any of them, one lane."
+        return [k for k, on in (("noise='fresh'", self.noise == "fresh"), ("img2img", self.img2img > 0), ("still", self.still > 0)) if on]
+
+    def stateless(self) -> bool:
+        "True when a frame depends only on its pose and the look, so frames may be drawn side by side (`lanes`)."
+        return not self.stateful_options()
 
     def torch_options(self) -> list[str]:
         "The options given that only the torch runtime has (compile, channels_last, bf16): with any of them, auto means torch."
@@ -174,6 +195,7 @@ class Performer:
         betas = pipe.model.schedule.betas                                 # the model's own schedule, built once
         self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(betas, dtype=torch.float64), 0).float()
         self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[c.precision]
+        self.lanes = self._choose_lanes()
         self.runtime, self.runtime_ms = self._choose_runtime()
         if self.runtime == "torch": self._model, self._vae = self._torch_networks()
         else:
@@ -195,6 +217,14 @@ class Performer:
         cl = cpu if c.channels_last is None else c.channels_last
         return live_denoiser(pipe.model, self._dtype if cpu else None, cl, c.compile), live_vae(pipe.vae, cl)
 
+    def _choose_lanes(self) -> int:
+        """`lanes` as asked; for None, one lane per core up to 2 on a CPU when the performer is stateless and its runtime
+        can run side by side (not openvino, not compiled), else 1."""
+        c = self.config
+        if c.lanes is not None: return int(c.lanes)
+        ok = (self.pipe.device.type == "cpu" and c.stateless() and not c.compile and c.runtime in ("auto", *PARALLEL_RUNTIMES))
+        return min(2, os.cpu_count() or 1) if ok else 1
+
     def _choose_runtime(self) -> tuple[str, dict | None]:
         """The runtime asked for; for "auto", torch on a GPU or with a torch-only option (`PerformerConfig.torch_options`),
         else the one `fastest_runtime` measured fastest on this CPU. Returns it and the measured ms (None if not measured)."""
@@ -205,7 +235,8 @@ class Performer:
             return c.runtime, None
         if dev.type != "cpu" or c.torch_options(): return "torch", None
         measured = fastest_runtime(self.pipe, self._threads(), 1 if c.guidance == 1 else 2, self._torch_networks)
-        return measured["runtime"], measured["ms"]
+        ms = measured["ms"] if self.lanes == 1 else {k: v for k, v in measured["ms"].items() if k in PARALLEL_RUNTIMES}
+        return min(ms, key=ms.get), measured["ms"]
 
     @classmethod
     def from_pretrained(cls, name: str | Path | None = None, device: str | torch.device | None = None, **options) -> Performer:
@@ -319,6 +350,44 @@ class Performer:
         self._record(dict(pose=t1 - t0, conditioning=t2 - t1, network=t3 - t2, decode=t4 - t3, uint8=t5 - t4), t0)
         return frame
 
+    def stream(self, poses) -> Iterator[np.ndarray]:
+        """Frames for `poses` (any iterable, read lazily), in order. With `lanes` > 1 up to that many poses are drawn at
+        once, each by a lane — a copy of this performer sharing its networks and look — on a thread of its own: the
+        frames `step` would draw one after another, more of them a second where cores are free. A bad pose raises at its
+        place, after the frames before it. `timings`, `frames`, `network_calls` and `fps` (frames a second leaving the
+        stream) are this performer's, as with `step`."""
+        if self.lanes == 1:
+            yield from (self.step(p) for p in poses); return
+        lanes, pending = [self._lane() for _ in range(self.lanes)], deque()
+        calls0, t_last = self.network_calls, time.perf_counter()
+        with ThreadPoolExecutor(self.lanes, thread_name_prefix="zizi-lane") as pool:
+            try:
+                for i, pose in enumerate(poses):
+                    lane = lanes[i % self.lanes]                  # free: its previous frame has left the stream
+                    pending.append((lane, pool.submit(lane.step, pose)))
+                    if len(pending) < self.lanes: continue
+                    frame, t_last = self._collect(*pending.popleft(), t_last, lanes, calls0); yield frame
+                while pending:
+                    frame, t_last = self._collect(*pending.popleft(), t_last, lanes, calls0); yield frame
+            finally:
+                for _, f in pending: f.cancel()
+
+    def _lane(self) -> Performer:
+        "A copy for one lane of `stream`: the same networks, look and noise; its own timings and counters."
+        lane = copy.copy(self)
+        lane.timings, lane.frames, lane.network_calls, lane._totals = {}, 0, 0, deque(maxlen=30)
+        return lane
+
+    def _collect(self, lane: Performer, future: Future, t_last: float, lanes: list, calls0: int) -> tuple[np.ndarray, float]:
+        "The next frame of `stream` (its lane's error if it failed), and this performer's records of it."
+        frame = future.result()
+        t = time.perf_counter()
+        self.timings, self._last_frame = dict(lane.timings), frame
+        self.network_calls = calls0 + sum(l.network_calls for l in lanes)
+        self._totals.append(t - t_last)
+        self.frames += 1
+        return frame, t
+
     def _record(self, stages: dict, t0: float) -> None:
         total = time.perf_counter() - t0
         self.timings = {k: 1e3 * v for k, v in {**stages, "total": total}.items()}
@@ -329,7 +398,7 @@ class Performer:
         c = self.config
         return (f"Performer({self.image_size}px, {c.steps} step(s), guidance {c.guidance}, seed {c.seed}, "
                 f"precision {c.precision} -> {self._dtype or 'fp32'}, {torch.get_num_threads()} thread(s), "
-                f"runtime {c.runtime} -> {self.runtime})")
+                f"runtime {c.runtime} -> {self.runtime}, {self.lanes} lane(s))")
 
 # %% ../nbs/13_realtime.ipynb #dbc4fdeb
 def time_steps(performer: Performer, poses, warmup: int = 2) -> dict[str, float]:
@@ -445,12 +514,15 @@ def perform(source: str | Path, out: str | Path, model: str | Path | None = None
     performer = Performer.from_pretrained(model, device, steps=steps, seed=seed, attrs=attrs, **options)
     from tqdm.auto import tqdm
     rows, skipped, t0 = [], [], time.perf_counter()
-    for i, (where, pose) in enumerate(tqdm(poses, desc="zizi perform", unit="frame", disable=not progress)):
-        if limit is not None and i >= limit: break
-        try: frame = performer.step(pose)
-        except ValueError as e:
-            if not skip_bad: raise ValueError(f"{where}: {e}") from e
-            skipped.append([where, str(e)]); continue
+
+    def checked():                                    # each pose read once here, so a bad one is named (or skipped) in order
+        for i, (where, pose) in enumerate(tqdm(poses, desc="zizi perform", unit="frame", disable=not progress)):
+            if limit is not None and i >= limit: return
+            try: yield performer.read_pose(pose)
+            except ValueError as e:
+                if not skip_bad: raise ValueError(f"{where}: {e}") from e
+                skipped.append([where, str(e)])
+    for frame in performer.stream(checked()):         # `lanes` frames at once where the performer allows it
         writer.write(frame)
         rows.append(performer.timings)
     path = writer.close()
