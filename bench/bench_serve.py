@@ -97,7 +97,8 @@ def alone_worker(serve_args: list[str]) -> None:
     from zizi.cli import _parser, _performer_options
     from zizi.realtime import Performer
     args = _parser().parse_args(["serve", *serve_args])
-    performer = Performer.from_pretrained(args.model, args.device, **_performer_options(args))
+    from zizi.serve import served_options
+    performer = Performer.from_pretrained(args.model, args.device, **served_options(_performer_options(args)))
     poses = dance()
     for p in poses[:10]: performer.step(p)
     print("ready", flush=True)

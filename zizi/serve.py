@@ -39,8 +39,8 @@ __all__ = ['ENVELOPE_KEYS', 'MAX_DEPTH', 'DRAW_IN', 'OSC_POSE_SHAPES', 'OSC_MAX_
            'is_loopback', 'required_token', 'MessageTooLarge', 'check_size', 'read_message', 'check_message',
            'error_text', 'ThreadDrawer', 'DrawingProcessLost', 'ProcessDrawer', 'choose_drawer', 'encode_image',
            'LiveState', 'host_name', 'refuse', 'RequestGuard', 'TokenGate', 'read_body', 'json_type_error', 'make_app',
-           'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url', 'log_to_stderr', 'make_server',
-           'serve']
+           'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url', 'log_to_stderr', 'served_options',
+           'make_server', 'serve']
 
 # %% ../nbs/14_serve.ipynb #57131ed6
 @dataclass
@@ -684,12 +684,18 @@ def log_to_stderr() -> None:
     handler.zizi_serve = True
     _logger.addHandler(handler)
 
+def served_options(options: dict) -> dict:
+    """The `Performer` options a server draws with: `options`, with `lanes=1` unless given — a server draws the latest
+    pose, one frame at a time, so `auto` then picks the runtime fastest for one frame (notebook 13, section 3)."""
+    return {"lanes": 1, **options}
+
 def make_server(model=None, config: ServeConfig | None = None, device: str | None = None, quiet: bool = False,
                 **performer_options):
-    "A uvicorn `Server` (not yet running) serving a `Performer.from_pretrained(model, device, **performer_options)`."
+    """A uvicorn `Server` (not yet running) serving a `Performer.from_pretrained(model, device, **performer_options)`
+    (`served_options`: one lane unless told otherwise)."""
     import uvicorn
     cfg = config or ServeConfig()
-    performer = Performer.from_pretrained(model, device, **performer_options)
+    performer = Performer.from_pretrained(model, device, **served_options(performer_options))
     token = required_token(cfg)
     app = make_app(performer, cfg, token)
     server = uvicorn.Server(uvicorn.Config(app, host=cfg.host, port=cfg.port, ws_max_size=4 * cfg.max_message_bytes,
