@@ -36,6 +36,14 @@ def skipped(cell, skip: set[str]) -> bool:
     return bool(skip & set(d))
 
 
+# Run first in the kernel, then taken out of the notebook: TQDM_DISABLE does not reach a bar whose caller passes
+# `disable=False` explicitly (the CLI's `progress=True`), so bars are turned off at the class for the saved page.
+NO_BARS = """import tqdm.std as _rn_std
+_rn_init = _rn_std.tqdm.__init__
+def _rn_quiet(self, *a, **k): k["disable"] = True; _rn_init(self, *a, **k)
+_rn_std.tqdm.__init__ = _rn_quiet"""
+
+
 class SkippingClient(NotebookClient):
     skip: set = set()
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
@@ -47,10 +55,12 @@ def run(path: Path, flags: set[str], timeout: int) -> float:
     cfg = ConfigParser(); cfg.read(ROOT / "settings.ini")
     skip = set(cfg["DEFAULT"].get("tst_flags", "").split()) - flags
     nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(NO_BARS))
     client = SkippingClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     client.skip = skip
     t0 = time.time()
     client.execute()
+    nb.cells.pop(0)
     nbformat.write(nb, path)
     subprocess.run(["nbdev_clean", "--fname", str(path)], check=True, cwd=ROOT)
     return time.time() - t0

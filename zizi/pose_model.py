@@ -40,7 +40,7 @@ class PoseModelConfig(ConfigMixin):
     encoder: str = "both"            # "tokens" | "heatmaps" | "both": how the pose reaches the UNet
     use_attrs: bool = True           # add the 7 attribute tokens
     attr_global: bool = True         # also add the attribute one-hot to the time embedding (a global condition)
-    attr_input: str = "onehot"       # how attributes enter (tokens and global vector): "onehot", or "integer" codes (notebook 08, section 8)
+    attr_input: str = "onehot"       # how attributes enter (tokens and global vector): "onehot", or "integer" codes (notebook 08; appendix 09y compares them)
     attr_splat: int = 0              # channels of per-joint attribute features painted on the heatmaps (`AttributeSplat`); 0 = off
     head_top: bool = False           # a virtual joint above the face (`head_top_poses`) in the maps, the splat and the loss weight
     cond_dim: int = 64               # width of every condition token
@@ -401,7 +401,7 @@ def pose_recipe(size: int = 32) -> tuple[PoseModelConfig, dict]:
     cfg = PoseModelConfig(unet=unets[size], encoder="both", use_attrs=True, attr_global=True, cond_dim=64,
                           spatial="heatmaps", p_uncond=0.1, prediction="x0", schedule="cosine", size=size,
                           pose_loss_weight=8.0, attr_splat=16,
-                          head_top=size == 64)   # the head-top joint pays at 64x64 only (section 9, "A joint where the crown goes")
+                          head_top=size == 64)   # the head-top joint pays at 64x64 only (appendix 09x, "A joint where the crown goes")
     train = dict(max_steps={32: 3600, 64: 6500}[size], batch_size=32, lr=1e-3, warmup_steps=100, ema_decay=0.999,
                  mixed_precision="auto", sample_every=300, checkpoint_every=300, seed=0)
     return cfg, train
