@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from .conditioning import POSE_SPATIAL_CHANNELS
-from .core import atomic_folder
+from .core import atomic_folder, atomic_write
 from .pipeline import PosePipeline
 from .pose_model import PoseModel, held_out_conditions
 from .sampling import make_timesteps
@@ -308,6 +308,5 @@ def fastest_runtime(pipe: PosePipeline, threads: int = 1, batch: int = 1, torch_
                 t0 = time.perf_counter(); _call_live(model, vae, inputs, z); times[k].append(time.perf_counter() - t0)
     ms = {k: round(1e3 * float(np.median(v)), 2) for k, v in times.items()}
     table[key] = {"runtime": min(ms, key=ms.get), "ms": ms, "key": key}
-    tmp = table_path.with_name(f".{table_path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(table, indent=1) + "\n"); os.replace(tmp, table_path)
+    atomic_write(table_path, json.dumps(table, indent=1) + "\n")
     return table[key]

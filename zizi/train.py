@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file
 from tqdm.auto import tqdm
 
-from .core import ConfigMixin, atomic_folder, get_device, mixed_precision_for, write_safetensors
+from .core import ConfigMixin, atomic_folder, atomic_write, get_device, mixed_precision_for, write_safetensors
 from .schedules import NoiseSchedule, canonical_prediction, q_sample, training_target, x0_estimate
 
 # %% auto #0
@@ -99,12 +99,6 @@ class TrainConfig(ConfigMixin):
 
 
 # %% ../nbs/06_train.ipynb #bf75786c
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
-
 def _optimizer_to_files(opt_state: dict) -> tuple[dict, dict]:
     tensors, meta = {}, {"param_groups": opt_state["param_groups"], "state": {}}
     for pid, st in opt_state["state"].items():
@@ -271,7 +265,7 @@ class Trainer:
             state = {"step": self.step, "seen": self.seen, "config": self.cfg.to_dict(), "lr_scheduler": lr_state,
                      "rng": rng_meta, "scaler": scaler, "history": self.history}
             (tmp / "trainer_state.json").write_text(json.dumps(state))
-        _atomic_write_text(root / "latest", final.name)
+        atomic_write(root / "latest", final.name)
         for old in sorted(p for p in root.glob("step_*") if p.is_dir())[:-self.cfg.keep_checkpoints]:
             shutil.rmtree(old)
         return final
@@ -433,7 +427,7 @@ def write_recipe(out_dir: str | Path, recipe: dict, compare: Sequence[str] | Non
                 raise ValueError(f"{out_dir} already holds a run with a different {k!r} ({old.get(k)!r}, now {recipe.get(k)!r}): "
                                  "use a new out_dir, or the same recipe to resume")
     path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write_text(path, json.dumps(recipe, indent=2))
+    atomic_write(path, json.dumps(recipe, indent=2))
 
 def train_performers(out_dir: str | Path, size: int = 32, n_images: int = 20_000, unet=None, data_seed: int = 0,
                      progress: bool = True, until: int | None = None, **train_kw) -> Trainer:

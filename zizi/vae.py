@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from diffusers.models.autoencoders.vae import DecoderOutput, DiagonalGaussianDistribution
 from diffusers.models.modeling_outputs import AutoencoderKLOutput
 
-from .core import ConfigMixin, WeightsFolderMixin, pretrained_path
+from .core import ConfigMixin, WeightsFolderMixin, atomic_write, pretrained_path
 
 # %% auto #0
 __all__ = ['VAEConfig', 'ResBlock', 'Encoder', 'Decoder', 'VAE', 'encode_latents', 'decode_latents', 'measure_scaling_factor',
@@ -315,8 +315,7 @@ def train_vae(out_dir: str | Path, cfg: VAEConfig | None = None, loss: VAELossCo
         from zizi.core import from_uint8
         config = json.loads((final / "config.json").read_text())             # only the config changes: the Trainer's
         config["scaling_factor"] = measure_scaling_factor(vae, from_uint8(held))   # history and plots stay beside it
-        (final / ".config.json.tmp").write_text(json.dumps(config, indent=2))
-        os.replace(final / ".config.json.tmp", final / "config.json")
+        atomic_write(final / "config.json", json.dumps(config, indent=2))
         write_recipe(final, recipe, compare=())
     return trainer
 
