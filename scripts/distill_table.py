@@ -88,10 +88,12 @@ def row(pipe, name: str, steps: int, guidance: float, n: int, fid_judge, cpu_min
 
 
 def distil_minutes(student: Path) -> float | None:
-    "Wall minutes of the student's training (history.json) plus its trajectory cache (meta.json's record), at 1 thread."
+    """Minutes of the student's training at 1 thread (history.json: its CPU seconds where the Trainer logged them — the
+    adversarial runs —, else wall seconds) plus its trajectory cache (meta.json's record)."""
     h = student / "history.json"
     if not h.exists(): return None
-    train = json.loads(h.read_text())["seconds"][-1] / 60
+    hist = json.loads(h.read_text())
+    train = (hist.get("cpu_seconds") or hist["seconds"])[-1] / 60
     info = student / "sampling.json"
     cache = json.loads(info.read_text()).get("cache_minutes") or 0.0
     return round(train + cache, 1)
@@ -110,6 +112,7 @@ def main() -> None:
     ap.add_argument("--rows", choices=("all", "teacher", "student"), default="all")
     ap.add_argument("--time-only", action="store_true")
     ap.add_argument("--student", default=None, help="a student folder to evaluate instead of the shipped one (one teacher; with --label)")
+    ap.add_argument("--student-steps", type=int, nargs="+", default=[1, 2], help="the student's sampler steps to judge (default 1 2)")
     ap.add_argument("--label", default=None, help="names --student's rows: role 'student (LABEL)', model <teacher>_1step_LABEL")
     args = ap.parse_args()
     from zizi.judges import load_fid_judge
@@ -137,7 +140,7 @@ def main() -> None:
             if student is None: print(f"no student of {teacher} yet: skipped"); continue
             spipe = PosePipeline.from_pretrained(student)
             role, name = ("student", f"{teacher}_1step") if not args.label else (f"student ({args.label})", f"{teacher}_1step_{args.label}")
-            for steps in (1, 2):
+            for steps in args.student_steps:
                 rows.append({"teacher": teacher, "role": role, "folder": str(student.relative_to(ROOT) if student.is_relative_to(ROOT) else student),
                              **row(spipe, name, steps, 1.0, args.n, fid_judge, distil_minutes(student))})
     key = lambda r: (r["teacher"], r["role"], r["steps"], r["guidance"])

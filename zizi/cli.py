@@ -265,8 +265,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="when the run is finished, judge it as --ship would and add it to this JSON table under variants/<name>")
     t.add_argument("--size", type=int, default=None, help="image size: uncond 32 (any multiple of the UNet's), pose 32|64, judge 32|64|128, fid-judge 32|64")
     t.add_argument("--teacher", default=None, help="distill: the shipped pose model to distil (pose64 or latent128)")
-    t.add_argument("--method", default=None, choices=["regression", "consistency"],
-                   help="distill: regression onto the teacher's ends (the shipped students') or consistency distillation")
+    t.add_argument("--method", default=None, choices=["regression", "consistency", "adversarial"],
+                   help="distill: regression onto the teacher's ends (the shipped students'), consistency distillation, or adversarial "
+                        "(a discriminator against the renderer's truth, fine-tuning the shipped student; notebook 12 §12)")
     t.add_argument("--n-images", type=int, default=None, help="training renders (distill: teacher trajectories); default the recipe's")
     t.add_argument("--steps", "--max-steps", dest="steps", type=int, default=None, help="optimizer steps (default the recipe's)")
     t.add_argument("--batch", type=int, default=None)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -20,12 +22,15 @@ from .pipeline import PosePipeline
 from .pose_model import PoseModel, held_out_conditions, pose_denoiser, pose_sample
 from .sampling import SAMPLERS, make_timesteps
 from .schedules import NoiseSchedule, pred_to_x0_eps
+from .train import Trainer, load_loop_checkpoint, save_loop_checkpoint
 
 # %% auto #0
-__all__ = ['LOSSES', 'METHODS', 'TRAJECTORY_FIELDS', 'teacher_trajectory', 'DistillConfig', 'kept_states', 'chunk_conditions',
-           'cache_trajectories', 'cache_minutes', 'TrajectoryDataset', 'pseudo_huber', 'student_loss', 'pick_states',
-           'student_x0', 'distance', 'consistency_loss', 'distill_loss_fn', 'student_preview_fn', 'distill_pose_model',
-           'ssim_to_reference']
+__all__ = ['LOSSES', 'ANCHORS', 'D_INPUTS', 'METHODS', 'TRAJECTORY_FIELDS', 'ADV_LOG', 'teacher_trajectory', 'DistillConfig',
+           'kept_states', 'chunk_conditions', 'cache_trajectories', 'cache_minutes', 'TrajectoryDataset',
+           'pseudo_huber', 'student_loss', 'pick_states', 'student_x0', 'distance', 'consistency_loss',
+           'distill_loss_fn', 'student_preview_fn', 'distill_pose_model', 'ssim_to_reference', 'highpass',
+           'condition_vector', 'ProjectionDiscriminator', 'd_hinge_loss', 'g_hinge_loss', 'r1_penalty', 'd_accuracy',
+           'RenderedConditions', 'AdversarialLoss', 'AdversarialTrainer']
 
 # %% ../nbs/12_distill.ipynb #cec952ef
 @torch.no_grad()
@@ -46,7 +51,9 @@ def teacher_trajectory(model: PoseModel, poses, attrs, noise: torch.Tensor, step
 
 # %% ../nbs/12_distill.ipynb #051b149e
 LOSSES = ("pseudo_huber", "mse")
-METHODS = ("regression", "consistency")
+ANCHORS = ("truth", "init", "teacher")       # adversarial distillation's regression anchors (§12)
+D_INPUTS = ("highpass", "image", "both")      # what its discriminator sees
+METHODS = ("regression", "consistency", "adversarial")
 TRAJECTORY_FIELDS = ("teacher", "teacher_steps", "guidance", "sampler", "n_pairs", "keep", "data_seed", "chunk")  # what a cache holds
 
 @dataclass
@@ -61,9 +68,21 @@ class DistillConfig(ConfigMixin):
     p_start: float = 0.5           # share of training examples taken at the starting noise (the one-step input)
     loss: str = "pseudo_huber"     # "pseudo_huber" (improved consistency training) or "mse"
     method: str = "regression"     # "regression": x0 from any kept state -> the trajectory's end (`student_loss`);
-                                   # "consistency": -> the student's own x0 from the next kept state (`consistency_loss`, §10)
+                                   # "consistency": -> the student's own x0 from the next kept state (`consistency_loss`, §10);
+                                   # "adversarial": one step from the noise, judged by a discriminator against renders (§12)
     data_seed: int = 1             # conditions and noise: a stream the teacher's training set never drew
     chunk: int = 250               # trajectories per cached file (the unit of resuming)
+    init: str | None = None        # start the student from this model (a shipped name or folder), not the teacher's weights
+    # --- method="adversarial" (§12); the other methods ignore these ---
+    anchor: str = "truth"          # the regression anchor: "truth" (the render), "init" (the starting student's drawing), "teacher" (its sample; needs the cache)
+    anchor_weight: float = 1.0     # weight of the anchor's distance (`loss`)
+    adv_weight: float = 10.0       # weight of the student's hinge loss against the discriminator
+    d_input: str = "highpass"      # what the discriminator sees: "highpass" (x - blur(x)), "image" or "both"
+    d_channels: int = 32           # the discriminator's first width
+    d_lr: float = 5e-4             # the discriminator's Adam learning rate (betas 0, 0.99)
+    d_steps: int = 1               # discriminator steps per student step (two time-scales)
+    d_warmup: int = 150            # discriminator-only steps first: the student does not move before it
+    r1_weight: float = 0.0         # γ of the R1 penalty γ/2·|∇D(real)|² (0: none; §12 measured it stalling the discriminator)
 
     def __post_init__(self):
         if self.loss not in LOSSES: raise ValueError(f"DistillConfig.loss must be one of {LOSSES}, got {self.loss!r}")
@@ -77,6 +96,17 @@ class DistillConfig(ConfigMixin):
         if not (np.isfinite(self.guidance) and self.guidance >= 0):
             raise ValueError(f"DistillConfig.guidance must be a finite number >= 0, got {self.guidance!r}")
         if self.n_pairs < 1 or self.chunk < 1: raise ValueError("DistillConfig.n_pairs and chunk must be >= 1")
+        if self.anchor not in ANCHORS: raise ValueError(f"DistillConfig.anchor must be one of {ANCHORS}, got {self.anchor!r}")
+        if self.d_input not in D_INPUTS: raise ValueError(f"DistillConfig.d_input must be one of {D_INPUTS}, got {self.d_input!r}")
+        for k in ("anchor_weight", "adv_weight", "r1_weight"):
+            v = getattr(self, k)
+            if not (np.isfinite(v) and v >= 0): raise ValueError(f"DistillConfig.{k} must be a finite number >= 0, got {v!r}")
+        if self.method == "adversarial" and self.anchor_weight == 0 and self.adv_weight == 0:
+            raise ValueError("DistillConfig: anchor_weight and adv_weight are both 0: the student would learn nothing")
+        if not (np.isfinite(self.d_lr) and self.d_lr > 0): raise ValueError(f"DistillConfig.d_lr must be > 0, got {self.d_lr!r}")
+        if self.d_steps < 1: raise ValueError(f"DistillConfig.d_steps must be >= 1, got {self.d_steps}")
+        if self.d_warmup < 0: raise ValueError(f"DistillConfig.d_warmup must be >= 0, got {self.d_warmup}")
+        if self.d_channels < 4: raise ValueError(f"DistillConfig.d_channels must be >= 4, got {self.d_channels}")
 
 # %% ../nbs/12_distill.ipynb #9454c730
 def kept_states(steps: int, keep: int) -> np.ndarray:
@@ -214,36 +244,248 @@ def student_preview_fn(n: int = 8, data_seed: int = 0, seed: int = 0) -> Callabl
 def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, cache: str | Path | None = None,
                        progress: bool = True, until: int | None = None, **train_kw):
     """Distil `cfg.teacher` into a one-step student in `out_dir` (resuming): cache the teacher's trajectories, start the
-    student from the teacher's weights, train it with the Trainer on `cfg.method`'s loss (`distill_loss_fn`). When it ends, `final/` is a pose
+    student from the teacher's weights (or `cfg.init`'s), train it with the Trainer on `cfg.method`'s loss (`distill_loss_fn`;
+    "adversarial": `AdversarialTrainer` on renders of the conditions, §12, no cache unless the anchor is the teacher). When it ends, `final/` is a pose
     model folder `PosePipeline` loads (with the teacher's first stage, if any) whose `sampling.json` says 1 step,
     guidance 1. Returns the Trainer."""
-    from zizi.train import TrainConfig, Trainer, write_recipe
+    from zizi.train import TrainConfig, write_recipe
     cfg = cfg or DistillConfig()
     out_dir = Path(out_dir)
     teacher = PosePipeline.from_pretrained(cfg.teacher)
     mc = teacher.config
+    adversarial = cfg.method == "adversarial"
+    if adversarial and teacher.vae is not None:
+        raise ValueError(f"method='adversarial' is built for pixel students (pose64); {cfg.teacher} is a latent model")
     tcfg = TrainConfig(out_dir=str(out_dir), prediction=mc.prediction, schedule=mc.schedule, n_train_steps=mc.n_train_steps, **train_kw)
     recipe = {"kind": "distilled_pose_model", "distill": cfg.to_dict(), "model": mc.to_dict(), "train": tcfg.to_dict()}
     write_recipe(out_dir, recipe, compare=("kind", "distill", "model"))
-    cache = cache_trajectories(teacher, cache or out_dir / "trajectories", cfg, progress=progress)
+    needs_cache = not adversarial or cfg.anchor == "teacher"
+    cache = cache_trajectories(teacher, cache or out_dir / "trajectories", cfg, progress=progress) if needs_cache else None
     torch.manual_seed(tcfg.seed)
-    student = copy.deepcopy(teacher.model).cpu().train()
+    start = teacher.model
+    if cfg.init:
+        start = PosePipeline.from_pretrained(cfg.init).model
+        if start.config.to_dict() != mc.to_dict(): raise ValueError(f"DistillConfig.init {cfg.init!r} is not the teacher's network")
+    student = copy.deepcopy(start).cpu().float().train()
     sample_fn = None if teacher.vae is not None else student_preview_fn()
     ac = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).alphas_cumprod
-    trainer = Trainer(student, TrajectoryDataset(cache), tcfg, sample_fn=sample_fn,
-                      loss_fn=distill_loss_fn(cfg, mc, ac))
+    if adversarial:
+        data = (RenderedConditions.from_trajectories(TrajectoryDataset(cache), mc.size) if cache is not None
+                else RenderedConditions.from_config(cfg, mc.size))
+        adversary = AdversarialLoss(cfg, mc, ac, copy.deepcopy(start).cpu().float() if cfg.anchor == "init" else None)
+        trainer = AdversarialTrainer(student, data, tcfg, adversary, sample_fn=sample_fn)
+    else:
+        trainer = Trainer(student, TrajectoryDataset(cache), tcfg, sample_fn=sample_fn, loss_fn=distill_loss_fn(cfg, mc, ac))
     trainer.train(progress=progress, until=until)
     if trainer.step == tcfg.max_steps:
         final = out_dir / "final"
         if teacher.vae is not None: teacher.vae.save_pretrained(final / "vae")
         sampling = {"steps": 1, "guidance": 1.0, "teacher": str(cfg.teacher), "teacher_steps": cfg.teacher_steps,
-                    "teacher_guidance": cfg.guidance, "cache_minutes": cache_minutes(cache)}
+                    "teacher_guidance": cfg.guidance, "cache_minutes": cache_minutes(cache) if cache is not None else 0.0,
+                    **({"method": cfg.method, "init": cfg.init} if adversarial else {})}
         (final / "sampling.json").write_text(json.dumps(sampling, indent=1) + "\n")
         write_recipe(final, recipe, compare=())
     return trainer
+
 
 # %% ../nbs/12_distill.ipynb #e193e064
 def ssim_to_reference(images, reference) -> float:
     "Mean SSIM of uint8 images (N, H, W, 3) against `reference` images of the same shape (`zizi.metrics.image_similarity`)."
     from zizi.metrics import image_similarity
     return image_similarity(images, reference)["ssim"]
+
+# %% ../nbs/12_distill.ipynb #9c01febe
+def highpass(x: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
+    """The detail a blur removes: `x - blur(x)`, a separable Gaussian blur of `sigma` pixels (kernel 2·ceil(2σ)+1,
+    reflected edges), channel by channel. A constant image has none; edges, texture and small features are what is left."""
+    r = max(1, int(np.ceil(2 * sigma)))
+    k = torch.exp(-torch.arange(-r, r + 1, dtype=torch.float32) ** 2 / (2 * sigma ** 2))
+    k = (k / k.sum()).to(x.device, x.dtype)
+    c = x.shape[1]
+    y = torch.nn.functional.pad(x, (r, r, r, r), mode="reflect")
+    y = torch.nn.functional.conv2d(y, k.view(1, 1, 1, -1).expand(c, 1, 1, -1), groups=c)
+    y = torch.nn.functional.conv2d(y, k.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
+    return x - y
+
+def condition_vector(pose: torch.Tensor, attrs: torch.Tensor) -> torch.Tensor:
+    "What a discriminator is told of a condition: the attributes one-hot (N, 43) and the 17 keypoints (x, y, visible) flattened (N, 51)."
+    from zizi.renderer import ATTR_SIZES
+    onehot = [torch.nn.functional.one_hot(attrs[:, i].long(), n).float() for i, n in enumerate(ATTR_SIZES)]
+    return torch.cat([*onehot, pose.float().flatten(1)], 1)
+
+class ProjectionDiscriminator(torch.nn.Module):
+    """A patch discriminator conditioned by projection (Miyato & Koyama 2018): a conv trunk turns the image (or its
+    `highpass` residual, or both stacked) into features h (N, C, H/8, W/8); each patch's logit is `out(h)` plus the inner
+    product of h with an embedding of the condition (pose + attributes), so the same drawing scores differently under
+    another look. No normalisation layers, so that the R1 penalty means what it says."""
+    def __init__(self, channels: int = 32, d_input: str = "highpass", gain: float = 4.0):
+        super().__init__()
+        from zizi.renderer import ONEHOT_DIM
+        if d_input not in D_INPUTS: raise ValueError(f"d_input must be one of {D_INPUTS}, got {d_input!r}")
+        self.d_input, self.gain = d_input, gain
+        c, act = channels, lambda: torch.nn.LeakyReLU(0.2)
+        cin = 6 if d_input == "both" else 3
+        self.trunk = torch.nn.Sequential(
+            torch.nn.Conv2d(cin, c, 3, padding=1), act(),
+            torch.nn.Conv2d(c, 2 * c, 4, 2, 1), act(),
+            torch.nn.Conv2d(2 * c, 4 * c, 4, 2, 1), act(),
+            torch.nn.Conv2d(4 * c, 4 * c, 4, 2, 1), act(),
+            torch.nn.Conv2d(4 * c, 4 * c, 3, padding=1), act())
+        self.out = torch.nn.Conv2d(4 * c, 1, 1)
+        self.embed = torch.nn.Sequential(torch.nn.Linear(ONEHOT_DIM + 51, 4 * c), act(), torch.nn.Linear(4 * c, 4 * c))
+
+    def inputs(self, x: torch.Tensor) -> torch.Tensor:
+        "What the trunk sees of images x in [-1, 1]: the image, its high-pass residual (times `gain`), or both."
+        if self.d_input == "image": return x
+        hp = self.gain * highpass(x)
+        return hp if self.d_input == "highpass" else torch.cat([x, hp], 1)
+
+    def forward(self, x: torch.Tensor, pose: torch.Tensor, attrs: torch.Tensor) -> torch.Tensor:
+        "Patch logits (N, H/8, W/8): > 0 says 'a render of this condition', < 0 'a student's drawing'."
+        h = self.trunk(self.inputs(x.float()))
+        e = self.embed(condition_vector(pose, attrs).to(h.device))
+        return self.out(h)[:, 0] + (h * e[:, :, None, None]).sum(1)
+
+def d_hinge_loss(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    "The discriminator's hinge loss: mean(relu(1 - real logits)) + mean(relu(1 + fake logits)); 2 when it cannot tell."
+    return torch.relu(1 - real).mean() + torch.relu(1 + fake).mean()
+
+def g_hinge_loss(fake: torch.Tensor) -> torch.Tensor:
+    "The student's side of the hinge game: raise the discriminator's logits on its own drawings."
+    return -fake.mean()
+
+def r1_penalty(disc: Callable, real: torch.Tensor, pose: torch.Tensor, attrs: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018): the mean over examples of |∇ₓ D(x)|² at the real images, D(x) an example's summed
+    patch logits; kept in the graph so that it trains the discriminator to be flat around the data."""
+    real = real.detach().float().requires_grad_(True)
+    g, = torch.autograd.grad(disc(real, pose, attrs).sum(), real, create_graph=True)
+    return g.pow(2).flatten(1).sum(1).mean()
+
+def d_accuracy(real: torch.Tensor, fake: torch.Tensor) -> float:
+    "Share of examples the discriminator classes right, by the sign of each example's mean patch logit (real > 0, fake < 0)."
+    r, f = real.reshape(len(real), -1).mean(1), fake.reshape(len(fake), -1).mean(1)
+    return float(((r > 0).float().sum() + (f < 0).float().sum()) / (len(r) + len(f)))
+
+# %% ../nbs/12_distill.ipynb #8887e6f3
+class RenderedConditions(torch.utils.data.Dataset):
+    """Conditions with the renderer's truth: `noise` (C, H, W), `pose`, `attrs`, `truth` (the render of the condition,
+    3×H×W in [-1, 1]) and, when given, the teacher's sample `x0` from the same noise — what adversarial distillation batches."""
+    def __init__(self, poses, attrs, size: int, noise: torch.Tensor | None = None, x0: torch.Tensor | None = None,
+                 channels: int = 3, noise_seed: int = 0):
+        from zizi.renderer import render_performers
+        self.poses = torch.as_tensor(np.asarray(poses, dtype=np.float32))
+        self.attrs = torch.as_tensor(np.asarray(attrs, dtype=np.int64))
+        self.truth = torch.from_numpy(render_performers(np.asarray(poses), np.asarray(attrs), size)).permute(0, 3, 1, 2).contiguous()
+        self.noise, self.x0, self.shape, self.noise_seed = noise, x0, (channels, size, size), noise_seed
+    @classmethod
+    def from_config(cls, cfg: DistillConfig, size: int, channels: int = 3) -> RenderedConditions:
+        "`cfg.n_pairs` conditions of `cfg.data_seed`'s stream, file by file as `chunk_conditions` draws them (no teacher needed)."
+        parts = [chunk_conditions(cfg, i, min(cfg.chunk, cfg.n_pairs - i * cfg.chunk)) for i in range(-(-cfg.n_pairs // cfg.chunk))]
+        return cls(np.concatenate([p for p, _ in parts]), np.concatenate([a for _, a in parts]), size, channels=channels,
+                   noise_seed=cfg.data_seed)
+    @classmethod
+    def from_trajectories(cls, ds: TrajectoryDataset, size: int) -> RenderedConditions:
+        "The conditions, starting noises and teacher samples of a trajectory cache, with their renders."
+        return cls(ds.poses.numpy(), ds.attrs.numpy(), size, noise=ds.states[:, 0], x0=ds.x0)
+    def __len__(self) -> int: return len(self.poses)
+    def __getitem__(self, i: int) -> dict:
+        noise = (self.noise[i].float() if self.noise is not None else
+                 torch.randn(self.shape, generator=torch.Generator().manual_seed(self.noise_seed * 1_000_003 + i)))
+        out = dict(noise=noise, pose=self.poses[i], attrs=self.attrs[i], truth=self.truth[i].float() / 127.5 - 1)
+        if self.x0 is not None: out["x0"] = self.x0[i].float()
+        return out
+
+class AdversarialLoss:
+    """The Trainer's `loss_fn` of `method="adversarial"`. Each call: the student draws the batch in one step from its
+    noise; the discriminator takes `d_steps` steps on (renders, the student's drawings) with the hinge loss and
+    R1; then — after `d_warmup` discriminator-only steps — the student's loss is `anchor_weight` × the distance to the
+    anchor (the render, the starting student's own drawing or the teacher's sample) plus `adv_weight` × the hinge
+    generator loss. The discriminator, its optimizer and the step are state the `AdversarialTrainer` checkpoints."""
+    def __init__(self, cfg: DistillConfig, model_config, alphas_cumprod: torch.Tensor, init_model: torch.nn.Module | None = None):
+        self.cfg, self.model_config, self.ac = cfg, model_config, alphas_cumprod
+        self.disc = ProjectionDiscriminator(cfg.d_channels, cfg.d_input)
+        self.opt = torch.optim.Adam(self.disc.parameters(), lr=cfg.d_lr, betas=(0.0, 0.99))
+        self.t = int(make_timesteps(model_config.n_train_steps, 1)[0])
+        self.init_model = init_model.eval().requires_grad_(False) if init_model is not None else None
+        if cfg.anchor == "init" and init_model is None: raise ValueError("anchor='init' needs the starting student (init_model)")
+        self.step, self.stats = 0, []
+
+    def d_update(self, real: torch.Tensor, fake: torch.Tensor, pose: torch.Tensor, attrs: torch.Tensor) -> dict:
+        "One discriminator step on renders `real` and detached drawings `fake`; returns its loss, accuracy and R1."
+        self.disc.requires_grad_(True); self.opt.zero_grad(set_to_none=True)
+        lr_, lf = self.disc(real, pose, attrs), self.disc(fake.detach(), pose, attrs)
+        loss = d_hinge_loss(lr_, lf)
+        r1 = r1_penalty(self.disc, real, pose, attrs) if self.cfg.r1_weight else torch.zeros(())
+        (loss + 0.5 * self.cfg.r1_weight * r1).backward()
+        self.opt.step()
+        return {"d_loss": loss.item(), "d_acc": d_accuracy(lr_.detach(), lf.detach()), "r1": r1.item()}
+
+    def __call__(self, model, batch: dict, generator: torch.Generator) -> torch.Tensor:
+        cfg, noise = self.cfg, batch["noise"]
+        t = torch.full((noise.shape[0],), self.t, device=noise.device)
+        train_g = self.step >= cfg.d_warmup
+        with torch.set_grad_enabled(train_g):
+            x0 = student_x0(model, noise, t, batch, self.model_config, self.ac)
+        fake, real = x0.clamp(-1, 1), batch["truth"]
+        d = [self.d_update(real, fake, batch["pose"], batch["attrs"]) for _ in range(cfg.d_steps)]
+        stats = {k: float(np.mean([s[k] for s in d])) for k in d[0]}
+        if not train_g:                                    # warm-up: the student stands still (no gradient, no update)
+            self.stats.append({**stats, "g_adv": float("nan"), "anchor": float("nan")})
+            return torch.zeros((), device=noise.device, requires_grad=True)
+        self.disc.requires_grad_(False)
+        adv = g_hinge_loss(self.disc(fake, batch["pose"], batch["attrs"]))
+        if cfg.anchor == "truth": target = real
+        elif cfg.anchor == "teacher": target = batch["x0"]
+        else:
+            with torch.no_grad(): target = student_x0(self.init_model, noise, t, batch, self.model_config, self.ac)
+        anchor = distance(x0, target, cfg.loss)
+        self.stats.append({**stats, "g_adv": adv.item(), "anchor": anchor.item()})
+        return cfg.anchor_weight * anchor + cfg.adv_weight * adv
+
+    def flush(self) -> dict:
+        "The means of the statistics gathered since the last flush (NaN-aware: warm-up steps have no student losses)."
+        out = {k: float(np.nanmean([s[k] for s in self.stats])) if any(np.isfinite(s[k]) for s in self.stats) else None
+               for k in (self.stats[0] if self.stats else {})}
+        self.stats = []
+        return out
+
+ADV_LOG = ("d_loss", "d_acc", "r1", "g_adv", "anchor")
+
+class AdversarialTrainer(Trainer):
+    """The Trainer with a discriminator beside the student: `compute_loss` runs the `AdversarialLoss` at the Trainer's step,
+    the history logs the discriminator's loss and accuracy, R1, the student's adversarial and anchor losses and the CPU
+    seconds at every `log_every` steps, and each checkpoint is preceded by the discriminator's (weights, optimizer) in
+    `checkpoints/disc_step_XXXXXXX`, which `load_checkpoint` restores with it: resuming is exact."""
+    def __init__(self, model, dataset, cfg, adversary: AdversarialLoss, **kw):
+        super().__init__(model, dataset, cfg, loss_fn=adversary, **kw)
+        self.adversary, self._cpu0 = adversary, time.process_time()
+        self.history.update({k: [] for k in ADV_LOG}, cpu_seconds=[])
+
+    def compute_loss(self, batch) -> torch.Tensor:
+        self.adversary.step = self.step
+        loss = self.adversary(self.model, batch, self.generator)
+        nxt = self.step + 1
+        if nxt % self.cfg.log_every == 0 or nxt == self.cfg.max_steps:
+            for k, v in self.adversary.flush().items(): self.history[k].append(v)
+            self.history["cpu_seconds"].append(round(time.process_time() - self._cpu0, 2))
+        return loss
+
+    def _disc_dir(self, step: int) -> Path: return self.out_dir / "checkpoints" / f"disc_step_{step:07d}"
+
+    def save_checkpoint(self) -> Path | None:
+        save_loop_checkpoint(self._disc_dir(self.step), self.step, self.adversary.disc, self.adversary.opt, self.generator)
+        path = super().save_checkpoint()
+        keep = {p.name for p in (self.out_dir / "checkpoints").glob("step_*")}
+        for old in (self.out_dir / "checkpoints").glob("disc_step_*"):
+            if old.name.removeprefix("disc_") not in keep: shutil.rmtree(old)
+        return path
+
+    def load_checkpoint(self, path=None) -> bool:
+        if not super().load_checkpoint(path): return False
+        rng = self.generator.get_state()
+        if load_loop_checkpoint(self._disc_dir(self.step), self.adversary.disc, self.adversary.opt, self.generator) is None:
+            raise FileNotFoundError(f"{self._disc_dir(self.step)} is missing: the discriminator of step {self.step} was not saved")
+        self.generator.set_state(rng)
+        cpu = self.history.get("cpu_seconds") or [0.0]
+        self._cpu0 = time.process_time() - cpu[-1]                     # CPU time carries over a resume
+        return True

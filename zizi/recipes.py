@@ -24,10 +24,10 @@ _all_ = ["git_commit"]           # moved to zizi.results (notebook 00e); `from z
 
 # %% auto #0
 __all__ = ['SHIPPED_MODELS', 'KINDS', 'KIND_ALIASES', 'OWN_OPTIONS', 'JUDGE_OPTIONS', 'NOT_WEIGHTS', 'DISTILL_STEPS',
-           'ATTRIBUTE_JUDGE_BUDGETS', 'ShippedModel', 'canonical_kind', 'shipped_name', 'Recipe', 'recipe',
-           'judge_pose_model', 'score_uncond', 'decode_ms', 'judge_vae', 'judge_pose_prior', 'judge_attribute_judge',
-           'judge_pose_judge', 'train_model', 'weight_differences', 'ship_model_run', 'record_run', 'recorded_recipe',
-           'shipped_differences', 'git_commit']
+           'ADVERSARIAL_STEPS', 'ATTRIBUTE_JUDGE_BUDGETS', 'ShippedModel', 'canonical_kind', 'shipped_name', 'Recipe',
+           'recipe', 'judge_pose_model', 'score_uncond', 'decode_ms', 'judge_vae', 'judge_pose_prior',
+           'judge_attribute_judge', 'judge_pose_judge', 'train_model', 'weight_differences', 'ship_model_run',
+           'record_run', 'recorded_recipe', 'shipped_differences', 'git_commit']
 
 # %% ../nbs/15_recipes.ipynb #0069dfe4
 @dataclass(frozen=True)
@@ -248,14 +248,19 @@ def _vae(name, n_images=None, device=None, **overrides) -> Recipe:
                   fit, judge_vae, measured=("scaling_factor",), extra_configs={"loss": VAELossConfig}, train_fields=_trainer_fields())
 
 DISTILL_STEPS = {"pose64": 900, "latent128": 1000}    # the shipped students' budgets (notebook 12)
+ADVERSARIAL_STEPS = 500                              # `--method adversarial`: a fine-tune of the shipped student (notebook 12 §12)
 
 def _distill(name, teacher=None, n_images=None, device=None, method=None, **overrides) -> Recipe:
     from zizi.distill import DistillConfig
     from zizi.pipeline import PosePipeline
     teacher = teacher or "pose64"
-    cfg = DistillConfig(teacher=teacher, **({"n_pairs": n_images} if n_images else {}), **({"method": method} if method else {}))
-    train = _trainer_keys(dict(max_steps=DISTILL_STEPS.get(teacher, 1000), batch_size=32, lr=2e-4, warmup_steps=50,
-                               mixed_precision="auto", seed=0, sample_every=500, checkpoint_every=100), overrides)
+    cfg = DistillConfig(teacher=teacher, **({"n_pairs": n_images} if n_images else {}), **({"method": method} if method else {}),
+                         **({"init": f"{teacher}_1step"} if method == "adversarial" else {}))   # a fine-tune of the shipped student
+    base = dict(max_steps=DISTILL_STEPS.get(teacher, 1000), batch_size=32, lr=2e-4, warmup_steps=50,
+                mixed_precision="auto", seed=0, sample_every=500, checkpoint_every=100)
+    if method == "adversarial":     # 150 discriminator-only steps, then 350 student steps: ~20 CPU-minutes at 64 px (notebook 12 §12)
+        base.update(max_steps=ADVERSARIAL_STEPS, batch_size=16, lr=1e-4, warmup_steps=cfg.d_warmup + 50, sample_every=250, checkpoint_every=50)
+    train = _trainer_keys(base, overrides)
     def fit(r, out, progress=True):
         from zizi.distill import distill_pose_model
         return distill_pose_model(out, DistillConfig.from_dict(r.extra["distill"]), progress=progress, device=device, **r.train)
