@@ -296,16 +296,11 @@ def ssim_to_reference(images, reference) -> float:
 
 # %% ../nbs/12_distill.ipynb #9c01febe
 def highpass(x: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
-    """The detail a blur removes: `x - blur(x)`, a separable Gaussian blur of `sigma` pixels (kernel 2·ceil(2σ)+1,
+    """The detail a blur removes: `x - blur(x)`, torchvision's Gaussian blur of `sigma` pixels (kernel 2·ceil(2σ)+1,
     reflected edges), channel by channel. A constant image has none; edges, texture and small features are what is left."""
-    r = max(1, int(np.ceil(2 * sigma)))
-    k = torch.exp(-torch.arange(-r, r + 1, dtype=torch.float32) ** 2 / (2 * sigma ** 2))
-    k = (k / k.sum()).to(x.device, x.dtype)
-    c = x.shape[1]
-    y = torch.nn.functional.pad(x, (r, r, r, r), mode="reflect")
-    y = torch.nn.functional.conv2d(y, k.view(1, 1, 1, -1).expand(c, 1, 1, -1), groups=c)
-    y = torch.nn.functional.conv2d(y, k.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
-    return x - y
+    from torchvision.transforms.v2.functional import gaussian_blur
+    k = 2 * max(1, int(np.ceil(2 * sigma))) + 1
+    return x - gaussian_blur(x, [k, k], [sigma, sigma])
 
 def condition_vector(pose: torch.Tensor, attrs: torch.Tensor) -> torch.Tensor:
     "What a discriminator is told of a condition: the attributes one-hot (N, 43) and the 17 keypoints (x, y, visible) flattened (N, 51)."

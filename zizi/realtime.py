@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import subprocess
 import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-import os
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
