@@ -221,6 +221,9 @@ def build_rows(name: str, pipe: PosePipeline, threads: list[int], variants: bool
     for t in threads:
         for rt in RUNTIMES:
             rows.append(Row(name, rt, group, Performer(pipe, threads=t, runtime=rt), t, runtime=rt))
+    if pipe.vae is not None:                                      # a latent model's decoder in int8 (notebook 12b section 6)
+        rows.append(Row(name, "onnxruntime int8", group, Performer(pipe, threads=DEFAULT_THREADS, precision="int8"), DEFAULT_THREADS,
+                        runtime="onnxruntime", precision="int8"))
     if variants:
         rows.append(Row(name, "torch nchw", group, Performer(pipe, threads=DEFAULT_THREADS, channels_last=False), DEFAULT_THREADS))
         if autocast_dtype("cpu"):
@@ -286,6 +289,9 @@ def stream_rows(pipes: dict, poses: np.ndarray, blocks: int, block: int) -> list
         drawers = {f"stream default ({default.runtime}, {default.lanes} lanes)": default.stream,
                    f"stream 1 lane ({one.runtime})": one.stream,
                    "stream pipeline": lambda ps: (pipe(p, look, steps=1, seed=0, guidance=1.0)[0] for p in ps)}
+        if pipe.vae is not None:                                  # the decoder in int8, the default's lanes
+            int8 = Performer(pipe, threads=DEFAULT_THREADS, precision="int8")
+            drawers[f"stream int8 ({int8.runtime}, {int8.lanes} lanes)"] = int8.stream
         ms = {k: [] for k in drawers}
         for b in range(blocks + 1):                              # block 0 warms up
             chunk = poses[(b * block) % len(poses):][:block]
@@ -295,8 +301,9 @@ def stream_rows(pipes: dict, poses: np.ndarray, blocks: int, block: int) -> list
                 if b: ms[k].append(1e3 * (time.perf_counter() - t0) / n)
         ref = ms["stream pipeline"]
         for k, v in ms.items():
-            lanes = default.lanes if "default" in k else 1
+            lanes = default.lanes if "default" in k or "int8" in k else 1
             row = {"model": name, "kind": k, "runtime": default.runtime if "pipeline" not in k else "torch", "lanes": lanes,
+                   "precision": "int8" if "int8" in k else "fp32",
                    "threads": DEFAULT_THREADS, "blocks": blocks, "block": block, "ms_per_frame": round(float(np.median(v)), 1),
                    "fps": round(1e3 / float(np.median(v)), 1),
                    "x_pipeline": round(float(np.median([a / r for a, r in zip(v, ref)])), 3)}
@@ -400,6 +407,9 @@ def main() -> None:
         goals[name].update({"stream_lanes": s["lanes"], "stream_runtime": s["runtime"], "stream_fps": s["fps"],
                             "stream_fps_met": None if want is None else s["fps"] >= want, "stream_x_pipeline": s["x_pipeline"],
                             "stream_x_pipeline_met": s["x_pipeline"] <= GOALS["x_pipeline"]})
+        s8 = next((r for r in streams if r["model"] == name and r["kind"].startswith("stream int8")), None)
+        if s8 is not None:                                        # the int8 option (not the default: it is not fp32's frames)
+            goals[name].update({"stream_fps_int8": s8["fps"], "stream_fps_int8_met": None if want is None else s8["fps"] >= want})
     print("goals:", goals)
     cmd = "python " + " ".join(["bench/bench_realtime.py"] + sys.argv[1:])
     result = {"command": cmd, "commit": git_commit(), "machine": machine,

@@ -373,7 +373,7 @@ def _skip_bad_option(p: argparse.ArgumentParser, what: str) -> None:
 
 def _live_options(p: argparse.ArgumentParser) -> None:
     "The `Performer` options `zizi perform` and `zizi serve` share."
-    from zizi.realtime import DEFAULT_LIVE_MODEL, DEFAULT_STEPS, RUNTIME_CHOICES
+    from zizi.realtime import DEFAULT_LIVE_MODEL, DEFAULT_STEPS, PRECISIONS, RUNTIME_CHOICES
     p.add_argument("--model", default=None, help=f"a shipped pose model name (pose32) or a folder (default {DEFAULT_LIVE_MODEL}, a one-step student)")
     p.add_argument("--steps", type=int, default=None, help=f"sampler steps per frame (default: the model's own — 1 for a distilled "
                                                             f"student — or {DEFAULT_STEPS} for a multi-step model)")
@@ -385,8 +385,9 @@ def _live_options(p: argparse.ArgumentParser) -> None:
     _person_option(p)
     p.add_argument("--img2img", type=float, default=0.0, help="start each frame from the previous one noised this deep (0 = off)")
     p.add_argument("--still", type=float, default=0.0, help="skip the network while no joint moves more than this fraction of the frame")
-    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
-                   help="the network's precision; auto: fp32 on a CPU (measured no slower at batch 1), a GPU's reduced precision")
+    p.add_argument("--precision", default="auto", choices=list(PRECISIONS),
+                   help="the network's precision; auto: fp32 on a CPU (measured no slower at batch 1), a GPU's reduced precision; "
+                        "int8: a latent model's decoder in int8 (ONNX Runtime)")
     p.add_argument("--compile", action="store_true", help="torch.compile the network: faster frames, after a first frame that "
                                                           "waits for the compile (seconds to minutes; needs a C++ compiler on a CPU)")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default 1: steady while other programs run; "

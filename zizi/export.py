@@ -29,10 +29,10 @@ from .pose_model import PoseModel, held_out_conditions
 from .sampling import make_timesteps
 
 # %% auto #0
-__all__ = ['RUNTIMES', 'SPEC_FILE', 'EXPORT_VERSION', 'OPSET', 'CACHE_ENV', 'live_inputs', 'NamedInputs', 'FirstStageDecoder',
-           'onnx_export', 'OnnxNet', 'describe_inputs', 'export_spec', 'export_pipeline', 'RuntimeUNet',
-           'RuntimeFirstStage', 'runtime_denoiser', 'runtime_first_stage', 'cache_dir', 'weights_hash', 'exported',
-           'runtime_key', 'fastest_runtime']
+__all__ = ['RUNTIMES', 'SPEC_FILE', 'EXPORT_VERSION', 'OPSET', 'CACHE_ENV', 'INT8_DECODER', 'live_inputs', 'NamedInputs',
+           'FirstStageDecoder', 'onnx_export', 'OnnxNet', 'describe_inputs', 'export_spec', 'export_pipeline',
+           'RuntimeUNet', 'RuntimeFirstStage', 'runtime_denoiser', 'runtime_first_stage', 'cache_dir', 'weights_hash',
+           'exported', 'runtime_key', 'fastest_runtime', 'calibration_latents', 'quantize_int8', 'exported_int8']
 
 # %% ../nbs/12b_export.ipynb #506a6329
 RUNTIMES = ("torch", "onnxruntime", "openvino")   # what can run the live network; the exported file serves the last two
@@ -218,10 +218,10 @@ def runtime_denoiser(model: PoseModel, folder: str | Path, runtime: str, threads
     view.unet = RuntimeUNet(OnnxNet(Path(folder) / "unet.onnx", runtime, threads))
     return view
 
-def runtime_first_stage(vae, folder: str | Path, runtime: str, threads: int = 1):
-    "The exported decoder in `folder` standing in for `vae` (None stays None)."
+def runtime_first_stage(vae, folder: str | Path, runtime: str, threads: int = 1, file: str = "decoder.onnx"):
+    "The exported decoder in `folder` (`file`: e.g. the int8 one, section 6) standing in for `vae` (None stays None)."
     if vae is None: return None
-    return RuntimeFirstStage(OnnxNet(Path(folder) / "decoder.onnx", runtime, threads), vae.config)
+    return RuntimeFirstStage(OnnxNet(Path(folder) / file, runtime, threads), vae.config)
 
 # %% ../nbs/12b_export.ipynb #2de08e1b
 CACHE_ENV = "ZIZI_CACHE"
@@ -310,3 +310,67 @@ def fastest_runtime(pipe: PosePipeline, threads: int = 1, batch: int = 1, torch_
     table[key] = {"runtime": min(ms, key=ms.get), "ms": ms, "key": key}
     atomic_write(table_path, json.dumps(table, indent=1) + "\n")
     return table[key]
+
+# %% ../nbs/12b_export.ipynb #4c53ff3b
+INT8_DECODER = "decoder.int8.onnx"
+
+class _RecordLatents:
+    "A stand-in first stage that records the latents it is asked to decode (and decodes them with the real one)."
+    def __init__(self, vae): self.vae, self.config, self.z = vae, vae.config, []
+    def decode(self, z: torch.Tensor):
+        self.z.append(z.detach().cpu().float())
+        return self.vae.decode(z)
+
+@torch.no_grad()
+def calibration_latents(pipe: PosePipeline, n: int = 32, data_seed: int = 2, seed: int = 0) -> torch.Tensor:
+    """What a latent model's decoder sees on stage, for calibrating it: the model's own samples (its default steps and
+    guidance) for `n` held-out conditions (`held_out_conditions(n, data_seed)`), as the first stage reads them —
+    (n, C, h, w), scaled and shifted as `decode_latents` passes them."""
+    if pipe.vae is None: raise ValueError("calibration_latents: this model draws pixels; it has no first-stage decoder to calibrate")
+    poses, attrs = held_out_conditions(n, data_seed=data_seed)
+    c = pipe.check_inputs(poses, attrs if pipe.config.use_attrs else None)
+    g = torch.Generator().manual_seed(seed)
+    noise = torch.randn((n, pipe.config.unet.out_channels, c["size"], c["size"]), generator=g)
+    x = pipe.denoise(c["poses"], c["attrs"], c["guidance"], noise, make_timesteps(pipe.config.n_train_steps, c["steps"]), c["sampler"])
+    rec = _RecordLatents(pipe.vae)
+    pipe.decode(x, rec)
+    return torch.cat(rec.z)
+
+class _Feeds:
+    "The calibration set as ONNX Runtime's quantizer reads it: one batch-1 feed {input name: array} at a time."
+    def __init__(self, inputs: dict[str, torch.Tensor]):
+        n = len(next(iter(inputs.values())))
+        self.it = iter([{k: v[i:i + 1].cpu().numpy() for k, v in inputs.items()} for i in range(n)])
+    def get_next(self): return next(self.it, None)
+    def rewind(self): pass
+
+def quantize_int8(onnx_path: str | Path, out: str | Path, calibration: dict[str, torch.Tensor]) -> Path:
+    """Static int8 quantization of an ONNX file with ONNX Runtime (QDQ format; int8 weights per output channel, uint8
+    activations whose ranges are measured on `calibration`, {input name: (n, ...) tensor}, every input of the file),
+    written atomically to `out`."""
+    from onnxruntime.quantization import QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    pre = tmp.with_suffix(".pre.onnx")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quant_pre_process(str(onnx_path), str(pre), skip_symbolic_shape=True)   # fold shapes, fuse: what the quantizer reads best
+            quantize_static(str(pre), str(tmp), _Feeds(calibration), quant_format=QuantFormat.QDQ, per_channel=True,
+                            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+        os.replace(tmp, out)
+    finally:
+        for f in (tmp, pre): f.unlink(missing_ok=True)
+    return out
+
+def exported_int8(pipe: PosePipeline, cache: str | Path | None = None, source: str | None = None, n: int = 32) -> Path:
+    """`exported(pipe)`'s folder with the first stage's decoder also in int8 (`INT8_DECODER`), quantized on the first
+    call from `n` calibration latents of the model's own (`calibration_latents`)."""
+    if pipe.vae is None:
+        raise ValueError("int8 quantizes a latent model's first-stage decoder, and this model draws pixels (no decoder): "
+                         "use fp32 (its UNet in int8 measured no faster, and far off: notebook 12b section 6)")
+    folder = exported(pipe, cache, source)
+    if not (folder / INT8_DECODER).is_file():
+        quantize_int8(folder / "decoder.onnx", folder / INT8_DECODER, {"z": calibration_latents(pipe, n)})
+    return folder

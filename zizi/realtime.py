@@ -27,7 +27,7 @@ from .core import ConfigMixin, autocast_dtype, save_gif, save_image, to_uint8
 from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
 from .live import _check_seed
 from .conditioning import check_poses
-from .export import RUNTIMES, exported, fastest_runtime, runtime_denoiser, runtime_first_stage
+from .export import INT8_DECODER, RUNTIMES, exported, exported_int8, fastest_runtime, runtime_denoiser, runtime_first_stage
 from .pipeline import PosePipeline, prepare_attrs
 from .pose import check_person, normalize_pose
 from .pose_model import PoseModel, denoiser_look
@@ -48,7 +48,7 @@ DEFAULT_LIVE_MODEL = "pose64_1step"   # what `Performer.from_pretrained()` loads
 DEFAULT_STEPS = 1       # sampler steps per frame of a multi-step model on stage (a student brings its own: sampling.json)
 DEFAULT_THREADS = 1     # torch threads for batch-1 steps: measured in section 3 (2 threads were no faster on 2 cores)
 NO_ATTRS = "none"       # a look without attribute condition (the model's null tokens)
-PRECISIONS = ("auto", "fp32", "bf16")
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
 NOISE_MODES = ("fixed", "fresh")
 RUNTIME_CHOICES = ("auto", *RUNTIMES)   # what runs the network: "auto" measures (section 3); zizi.export.RUNTIMES
 PARALLEL_RUNTIMES = ("torch", "onnxruntime")   # runtimes whose network two threads may call at once (section 3, lanes)
@@ -71,7 +71,8 @@ class PerformerConfig(ConfigMixin):
     noise: str = "fixed"              # "fixed": one x_T per look; "fresh": new noise every frame (the flicker baseline)
     img2img: float = 0.0              # > 0: start from the previous frame noised to this fraction of the schedule
     still: float = 0.0                # > 0: return the previous frame while no joint moved more than this (frame fraction)
-    precision: str = "auto"           # "auto" (`live_dtype`: fp32 on a CPU, the GPU's reduced precision), "fp32" or "bf16"
+    precision: str = "auto"           # "auto" (`live_dtype`: fp32 on a CPU, the GPU's reduced precision), "fp32", "bf16", or
+                                      # "int8": a latent model's decoder in int8 (ONNX Runtime; notebook 12b section 6)
     threads: int | None = DEFAULT_THREADS   # torch threads (process-wide); None leaves torch's setting
     compile: bool = False             # torch.compile the denoiser: faster frames after a first one that waits for the compile
     channels_last: bool | None = None # channels-last copies of the network and VAE; None: on a CPU (section 3), off elsewhere
@@ -107,6 +108,9 @@ class PerformerConfig(ConfigMixin):
         if (self.lanes or 1) > 1 and self.runtime not in ("auto", *PARALLEL_RUNTIMES):
             raise ValueError(f"PerformerConfig.lanes={self.lanes} needs a runtime two threads can call at once, one of "
                              f"{PARALLEL_RUNTIMES} (or 'auto'), got runtime={self.runtime!r}")
+        if self.precision == "int8" and self.runtime not in ("auto", "onnxruntime"):
+            raise ValueError(f"PerformerConfig.precision='int8' runs the decoder quantized by ONNX Runtime: use runtime='onnxruntime' "
+                             f"(or 'auto'), got runtime={self.runtime!r}")
         if self.runtime in RUNTIMES[1:] and self.torch_options():
             raise ValueError(f"PerformerConfig {', '.join(self.torch_options())} set the torch runtime's arithmetic, but runtime="
                              f"{self.runtime!r} runs the exported fp32 network: leave them at their defaults or use runtime='torch'")
@@ -194,14 +198,15 @@ class Performer:
         self._shape = (1, mc.unet.out_channels, mc.size, mc.size)
         betas = pipe.model.schedule.betas                                 # the model's own schedule, built once
         self._alphas_cumprod = torch.cumprod(1 - torch.as_tensor(betas, dtype=torch.float64), 0).float()
-        self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16}[c.precision]
+        self._dtype = {"auto": live_dtype(pipe.device), "fp32": None, "bf16": torch.bfloat16, "int8": None}[c.precision]
         self.lanes = self._choose_lanes()
         self.runtime, self.runtime_ms = self._choose_runtime()
         if self.runtime == "torch": self._model, self._vae = self._torch_networks()
         else:
-            folder = exported(pipe, source=None if pipe.path is None else str(pipe.path))
+            source, int8 = None if pipe.path is None else str(pipe.path), c.precision == "int8"
+            folder = exported_int8(pipe, source=source) if int8 else exported(pipe, source=source)
             self._model = runtime_denoiser(pipe.model, folder, self.runtime, self._threads())
-            self._vae = runtime_first_stage(pipe.vae, folder, self.runtime, self._threads())
+            self._vae = runtime_first_stage(pipe.vae, folder, self.runtime, self._threads(), INT8_DECODER if int8 else "decoder.onnx")
         self.timings: dict[str, float] = {}
         self.frames = self.network_calls = 0
         self._totals: deque = deque(maxlen=30)
@@ -229,6 +234,9 @@ class Performer:
         """The runtime asked for; for "auto", torch on a GPU or with a torch-only option (`PerformerConfig.torch_options`),
         else the one `fastest_runtime` measured fastest on this CPU. Returns it and the measured ms (None if not measured)."""
         c, dev = self.config, self.pipe.device
+        if c.precision == "int8":
+            if dev.type != "cpu": raise ValueError(f"precision='int8' runs on the CPU (ONNX Runtime), but this pipeline is on {dev}")
+            return "onnxruntime", None
         if c.runtime != "auto":
             if c.runtime != "torch" and dev.type != "cpu":
                 raise ValueError(f"runtime={c.runtime!r} runs on the CPU, but this pipeline is on {dev}: use runtime='torch' (or 'auto')")
@@ -282,7 +290,8 @@ class Performer:
 
     @property
     def precision(self) -> str:
-        "The precision the network runs in, resolved: 'fp32', 'bf16' or 'fp16'."
+        "The precision the networks run in, resolved: 'fp32', 'bf16', 'fp16', or 'int8' (the decoder; the UNet in fp32)."
+        if self.config.precision == "int8": return "int8"
         return {None: "fp32", torch.bfloat16: "bf16", torch.float16: "fp16"}[self._dtype]
 
     @property
@@ -326,12 +335,22 @@ class Performer:
     def step(self, pose, attrs=None) -> np.ndarray:
         """One frame: `pose` in any of `POSE_FORMATS` -> uint8 (H, W, 3). `attrs` (if given) changes the look first, as
         `set_look(attrs)`. With the `still` option a pose that has not moved returns the previous frame, no network call."""
-        dev, c = self.pipe.device, self.config
-        t0 = _sync(dev)
+        t0 = _sync(self.pipe.device)
         if attrs is not None: self.set_look(attrs)
-        p = self.read_pose(pose)
+        return self._draw(self.read_pose(pose), t0)
+
+    def draw(self, pose: np.ndarray) -> np.ndarray:
+        """One frame of a pose `read_pose` returned — trusted, not read again (e.g. poses a caller read first to name or
+        skip bad ones): what `step` does after reading. Its `timings["pose"]` is then 0."""
+        _sync(self.pipe.device)
+        return self._draw(pose)
+
+    def _draw(self, p: np.ndarray, t0: float | None = None) -> np.ndarray:
+        "The frame of a read pose `p`; its stages timed from `t0` (before the pose was read; None: not read here)."
+        dev, c = self.pipe.device, self.config
         poses = torch.from_numpy(p)[None]
         t1 = time.perf_counter()
+        t0 = t1 if t0 is None else t0
         if self._is_still(p) and self._last_frame is not None:
             self._record(dict(pose=t1 - t0, conditioning=0.0, network=0.0, decode=0.0, uint8=0.0), t0)
             return self._last_frame
@@ -350,25 +369,35 @@ class Performer:
         self._record(dict(pose=t1 - t0, conditioning=t2 - t1, network=t3 - t2, decode=t4 - t3, uint8=t5 - t4), t0)
         return frame
 
-    def stream(self, poses) -> Iterator[np.ndarray]:
+    def stream(self, poses, read: bool = True) -> Iterator[np.ndarray]:
         """Frames for `poses` (any iterable, read lazily), in order. With `lanes` > 1 up to that many poses are drawn at
         once, each by a lane — a copy of this performer sharing its networks and look — on a thread of its own: the
         frames `step` would draw one after another, more of them a second where cores are free. A bad pose raises at its
-        place, after the frames before it. `timings`, `frames`, `network_calls` and `fps` (frames a second leaving the
-        stream) are this performer's, as with `step`."""
+        place, after the frames before it. `read=False`: the poses are `read_pose`'s already (drawn as `draw` does).
+        `timings`, `frames`, `network_calls` and `fps` (frames a second leaving the stream) are this performer's."""
         if self.lanes == 1:
-            yield from (self.step(p) for p in poses); return
+            yield from ((self.step if read else self.draw)(p) for p in poses); return
         lanes, pending = [self._lane() for _ in range(self.lanes)], deque()
         calls0, t_last = self.network_calls, time.perf_counter()
+
+        def collect(lane: Performer, future: Future) -> np.ndarray:
+            "The next frame (its lane's error if it failed), and this performer's records of it."
+            nonlocal t_last
+            frame = future.result()
+            t = time.perf_counter()
+            self.timings, self._last_frame = dict(lane.timings), frame
+            self.network_calls = calls0 + sum(l.network_calls for l in lanes)
+            self._totals.append(t - t_last)
+            self.frames, t_last = self.frames + 1, t
+            return frame
+
         with ThreadPoolExecutor(self.lanes, thread_name_prefix="zizi-lane") as pool:
             try:
                 for i, pose in enumerate(poses):
                     lane = lanes[i % self.lanes]                  # free: its previous frame has left the stream
-                    pending.append((lane, pool.submit(lane.step, pose)))
-                    if len(pending) < self.lanes: continue
-                    frame, t_last = self._collect(*pending.popleft(), t_last, lanes, calls0); yield frame
-                while pending:
-                    frame, t_last = self._collect(*pending.popleft(), t_last, lanes, calls0); yield frame
+                    pending.append((lane, pool.submit(lane.step if read else lane.draw, pose)))
+                    if len(pending) == self.lanes: yield collect(*pending.popleft())
+                while pending: yield collect(*pending.popleft())
             finally:
                 for _, f in pending: f.cancel()
 
@@ -377,16 +406,6 @@ class Performer:
         lane = copy.copy(self)
         lane.timings, lane.frames, lane.network_calls, lane._totals = {}, 0, 0, deque(maxlen=30)
         return lane
-
-    def _collect(self, lane: Performer, future: Future, t_last: float, lanes: list, calls0: int) -> tuple[np.ndarray, float]:
-        "The next frame of `stream` (its lane's error if it failed), and this performer's records of it."
-        frame = future.result()
-        t = time.perf_counter()
-        self.timings, self._last_frame = dict(lane.timings), frame
-        self.network_calls = calls0 + sum(l.network_calls for l in lanes)
-        self._totals.append(t - t_last)
-        self.frames += 1
-        return frame, t
 
     def _record(self, stages: dict, t0: float) -> None:
         total = time.perf_counter() - t0
@@ -397,7 +416,7 @@ class Performer:
     def __repr__(self) -> str:
         c = self.config
         return (f"Performer({self.image_size}px, {c.steps} step(s), guidance {c.guidance}, seed {c.seed}, "
-                f"precision {c.precision} -> {self._dtype or 'fp32'}, {torch.get_num_threads()} thread(s), "
+                f"precision {c.precision} -> {self.precision}, {torch.get_num_threads()} thread(s), "
                 f"runtime {c.runtime} -> {self.runtime}, {self.lanes} lane(s))")
 
 # %% ../nbs/13_realtime.ipynb #dbc4fdeb
@@ -522,7 +541,7 @@ def perform(source: str | Path, out: str | Path, model: str | Path | None = None
             except ValueError as e:
                 if not skip_bad: raise ValueError(f"{where}: {e}") from e
                 skipped.append([where, str(e)])
-    for frame in performer.stream(checked()):         # `lanes` frames at once where the performer allows it
+    for frame in performer.stream(checked(), read=False):   # `lanes` frames at once where the performer allows it
         writer.write(frame)
         rows.append(performer.timings)
     path = writer.close()
