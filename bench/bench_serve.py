@@ -25,9 +25,9 @@ their ratio to the rate alone (goal >= 0.9), and to the most that can be drawn (
 pose rate: only a new pose is drawn); the frames the MJPEG reader received; the pose-to-frame latency (from sending a
 pose to the first frame event including it or a newer pose — with latest-pose-wins a superseded pose is on screen when
 the newer one is), p50 and p99; resident memory of the server and of its drawing process before and after; where the
-server's CPU went per frame (the drawing process, the generation and encoding threads, the rest: the event loop) against
-the Performer's alone, and the generation thread's wall time per frame; the load average, and the cores other processes
-kept busy meanwhile. Bounded: `--seconds` of load per server, every process stopped at the end.
+server's CPU went per frame (the drawing process, the generation (and receiving) and encoding threads, the rest: the
+event loop) against the Performer's alone, and the drawing's wall time per frame (the generation thread's, or the drawing
+process's); the load average, and the cores other processes kept busy meanwhile. Bounded: `--seconds` of load per server, every process stopped at the end.
 """
 import argparse, asyncio, json, os, shlex, socket, subprocess, sys, tempfile, time
 from contextlib import ExitStack, contextmanager
@@ -211,8 +211,9 @@ def summarize_served(blocks: list[dict], rss: tuple, child_rss: tuple) -> dict:
     cpu_ms = {}
     if "cpu_s" in blocks[0]["after"]:                                         # where the server's CPU went, per frame drawn
         d = {k: delta(lambda s, k=k: s["cpu_s"].get(k, 0.0)) for k in blocks[0]["after"]["cpu_s"]}
-        cpu_ms = {"drawing process": d.get("drawing process", 0.0), "generate": d["generate"], "encode": d["encode"],
-                  "event loop and the rest": d["process"] - d["generate"] - d["encode"], "drawing (wall)": delta(lambda s: s["drawing_s"])}
+        gen = d["generate"] + d.get("receive", 0.0)      # the generation thread, and (drawing in a process) the thread receiving frames
+        cpu_ms = {"drawing process": d.get("drawing process", 0.0), "generate": gen, "encode": d["encode"],
+                  "event loop and the rest": d["process"] - gen - d["encode"], "drawing (wall)": delta(lambda s: s["drawing_s"])}
         cpu_ms = {k: round(1e3 * v / frames, 1) for k, v in cpu_ms.items()}
     last = blocks[-1]["after"]
     return {"frames_per_s": round(sum(b["frames_in_window"] for b in blocks) / sum(b["window_s"] for b in blocks), 2),

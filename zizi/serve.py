@@ -11,6 +11,7 @@ import ipaddress
 import json
 import logging
 import os
+import pickle
 import secrets
 import signal
 import socket
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -158,11 +159,17 @@ class DrawingProcessLost(RuntimeError):
 
 class ProcessDrawer:
     """Draws in a child process (spawned) holding a twin of `performer`: the same pipeline (pickled across) and config.
-    It shares no interpreter lock with the server, so the event loop's work never stalls a frame (section 9)."""
+    It shares no interpreter lock with the server, so the event loop's work never stalls a frame (section 9).
+
+    The server `post`s each message into a **slot** in shared memory, merged into one the child has not taken yet (the
+    newest pose wins, a look change is kept); the child, once free, takes the slot's message itself, draws it, sends the
+    frame back (`receive`) and looks at the slot again: between two frames it waits for nobody."""
     draw_in = "process"
-    def __init__(self, performer: Performer, timeout: float = 300.0):
-        self.performer, self.timeout, self.process = performer, timeout, None
+    def __init__(self, performer: Performer, timeout: float = 300.0, slot_bytes: int = 1 << 20):
+        self.performer, self.timeout, self.slot_bytes, self.process = performer, timeout, slot_bytes, None
         self.cpu_s = 0.0                                   # the child's CPU seconds, as of its last frame
+        self.stopping = False                              # set by `stop`: the child's end is expected, not lost
+        self._outbox: dict = {}                            # the message in the slot (what the next post merges into)
 
     def start(self) -> None:
         "Start the child and wait (at most `timeout` seconds) until its performer is built."
@@ -170,47 +177,100 @@ class ProcessDrawer:
         from zizi.serve import _drawing_process            # the package's function: a spawned child imports its target by name
         config, runtime = self.performer.config, getattr(self.performer, "runtime", None)
         if runtime is not None and hasattr(config, "runtime"): config = config.with_changes(runtime=runtime)   # as chosen here
+        config = config.with_changes(attrs=self.performer.look_spec)         # the look as it is now (set_look changes it)
         ctx = multiprocessing.get_context("spawn")                            # fork would copy the server's threads and locks
-        self._conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_drawing_process, args=(child, self.performer.pipe, config), name="zizi-draw", daemon=True)
+        self._slot = ctx.RawArray("B", self.slot_bytes)                      # the pickled message
+        self._head = ctx.RawArray("q", 4)        # newest id posted, newest id the child took, the message's length, stop
+        self._lock = ctx.Lock()                                               # guards slot and head, both sides
+        wake, self._wake = ctx.Pipe(duplex=False)                            # a byte wakes a child with nothing to draw
+        self._frames, frames = ctx.Pipe(duplex=False)                        # the frames, back
+        self.process = ctx.Process(target=_drawing_process, name="zizi-draw", daemon=True,
+                                   args=(self._slot, self._head, self._lock, wake, frames, self.performer.pipe, config))
         self.process.start()
-        child.close()
-        ok = self._conn.poll(self.timeout)
-        kind, detail = self._conn.recv() if ok else ("failed", f"not ready within {self.timeout:.0f} s")
+        wake.close(); frames.close()                                          # the child's ends: only the child holds them
+        try: kind, detail = self._frames.recv() if self._frames.poll(self.timeout) else ("failed", f"not ready within {self.timeout:.0f} s")
+        except (EOFError, OSError): kind, detail = "failed", "it ended while starting"
         if kind != "ready":
             self.stop()
             raise RuntimeError(f"the drawing process could not start: {detail}")
 
-    def draw(self, job: dict, pose: np.ndarray) -> tuple[np.ndarray, dict, float]:
-        "As `ThreadDrawer.draw`, in the child (which sets the look of `job` on its own performer first)."
-        try:
-            self._conn.send({**{k: job[k] for k in ("attrs", "seed") if k in job}, "pose": pose})
-            kind, frame, timings, fps, self.cpu_s = self._conn.recv()
-        except (EOFError, OSError) as e:
-            raise DrawingProcessLost(f"the drawing process ended (exit code {self.process.exitcode})") from e
-        if kind == "error": raise RuntimeError(frame)
-        return frame, timings, fps
+    def _lost(self) -> DrawingProcessLost:
+        self.process.join(1)
+        return DrawingProcessLost(f"the drawing process ended (exit code {self.process.exitcode})")
+
+    @contextmanager
+    def _locked(self, timeout: float | None = None):
+        "Hold the slot's lock; a `DrawingProcessLost` if the child is gone (it may have died holding it), a TimeoutError after `timeout` s."
+        t0 = time.monotonic()
+        while not self._lock.acquire(timeout=0.2):
+            if not self.process.is_alive(): raise self._lost()
+            if timeout is not None and time.monotonic() - t0 > timeout: raise TimeoutError("the drawing process holds the slot")
+        try: yield
+        finally: self._lock.release()
+
+    def post(self, msg: dict) -> None:
+        """Put `msg` (a checked message with its 'id' and the pose to draw) in the slot, merged into a message the child has
+        not taken (latest wins); wake the child if it had taken everything. Never waits for the child to draw."""
+        with self._locked():
+            seq, taken = self._head[0], self._head[1]
+            if taken >= seq: self._outbox = {}                                # the child has everything posted so far
+            merged = {**self._outbox, **msg}
+            data = pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)
+            if len(data) > len(self._slot): raise ValueError(f"a message of {len(data)} bytes does not fit the {len(self._slot)}-byte slot")
+            memoryview(self._slot).cast("B")[:len(data)] = data
+            self._head[0], self._head[2], self._outbox = msg["id"], len(data), merged
+        if taken >= seq: self._send_wake()                                    # at most one wake per message taken
+
+    def _send_wake(self) -> None:
+        try: self._wake.send_bytes(b"w")
+        except OSError as e: raise self._lost() from e
+
+    def receive(self) -> dict:
+        """The next frame the child drew, in order: {'frame', 'pose', 'id' (the newest message it includes), 'timings', 'fps',
+        'seconds' (drawing it, wall)}, or {'error', 'id', 'seconds'}; a `DrawingProcessLost` once the child is gone."""
+        try: out = self._frames.recv()
+        except (EOFError, OSError) as e: raise self._lost() from e
+        self.cpu_s = out.pop("cpu_s")
+        return out
 
     def stop(self) -> None:
-        "Ask the child to finish, and end it if it does not within 10 s."
+        "Ask the child to finish (after the frame it is drawing), and end it if it does not within 10 s."
         if self.process is None: return
-        with suppress(OSError): self._conn.send(None)
+        self.stopping = True
+        with suppress(DrawingProcessLost, TimeoutError, OSError):
+            with self._locked(timeout=2.0): self._head[3] = 1
+            self._send_wake()
         self.process.join(10)
         if self.process.is_alive(): self.process.kill(); self.process.join()
 
-def _drawing_process(conn, pipe, config) -> None:
-    "The child of a `ProcessDrawer`: a `Performer(pipe, config)` draws each job it is sent, until None (or the server is gone)."
+def _drawing_process(slot, head, lock, wake, frames, pipe, config) -> None:
+    """The child of a `ProcessDrawer`: a `Performer(pipe, config)` that takes the newest message from the slot, draws it,
+    sends the frame and looks again, sleeping on `wake` only when there is nothing new; until stopped or the server is gone."""
+    import multiprocessing
     signal.signal(signal.SIGINT, signal.SIG_IGN)                               # Ctrl-C is the server's to handle
     try: performer = Performer(pipe, config)
-    except Exception as e: return conn.send(("failed", f"{type(e).__name__}: {e}"))
-    conn.send(("ready", repr(performer)))
-    with suppress(EOFError, OSError):
-        while (job := conn.recv()) is not None:
+    except Exception as e: return frames.send(("failed", f"{type(e).__name__}: {e}"))
+    frames.send(("ready", repr(performer)))
+    view = memoryview(slot).cast("B")
+    with suppress(EOFError, OSError):                                          # the server is gone
+        while True:
+            while wake.poll(): wake.recv_bytes()                               # wakes for messages about to be taken
+            while not lock.acquire(timeout=1.0):                               # the server may have died holding it
+                if not multiprocessing.parent_process().is_alive(): return
             try:
-                if "attrs" in job or "seed" in job: performer.set_look(job.get("attrs"), job.get("seed"))
-                frame = performer.step(job["pose"])
-                conn.send(("frame", frame, dict(performer.timings), performer.fps, time.process_time()))
-            except Exception as e: conn.send(("error", f"{type(e).__name__}: {e}", {}, 0.0, time.process_time()))
+                if head[3]: return
+                data = bytes(view[:head[2]]) if head[0] > head[1] else None
+                head[1] = head[0]
+            finally: lock.release()
+            if data is None:
+                wake.recv_bytes()                                              # nothing new: sleep until a post
+                continue
+            msg, t = pickle.loads(data), time.perf_counter()
+            try:
+                if "attrs" in msg or "seed" in msg: performer.set_look(msg.get("attrs"), msg.get("seed"))
+                out = {"frame": performer.step(msg["pose"]), "pose": msg["pose"], "timings": dict(performer.timings), "fps": performer.fps}
+            except Exception as e: out = {"error": f"{type(e).__name__}: {e}"}
+            frames.send({**out, "id": msg["id"], "seconds": time.perf_counter() - t, "cpu_s": time.process_time()})
 
 def choose_drawer(performer: Performer, draw_in: str = "auto") -> ThreadDrawer | ProcessDrawer:
     "'process', 'thread', or 'auto': a process when the performer runs on a CPU, the server's own thread on a GPU."
@@ -238,9 +298,10 @@ class LiveState:
         self.frame_pose = self.pose
         self.counts = dict(messages=0, frames=0, refused=0, failed=0)
         self.error: str | None = None
-        self.cpu = dict(generate=0.0, encode=0.0)  # CPU seconds of the two threads (the rest of the process: the event loop)
-        self.drawing_s = 0.0                       # wall seconds the generation thread spent drawing (the rest: waiting for a pose)
-        self.fps, self.timings, self.draw_in, self._drawer = 0.0, {}, None, None
+        self.cpu = dict(generate=0.0, receive=0.0, encode=0.0)   # CPU seconds of the threads (the rest of the process: the event loop)
+        self.drawing_s = 0.0                       # wall seconds spent drawing, here or in the drawing process (the rest: waiting for a pose)
+        self.fps, self.timings, self.draw_in, self._drawer, self._process = 0.0, {}, None, None, None
+        self._posted = self._drawn = 0             # drawing in a process: the newest message id posted to it, and drawn by it
         self._slot = threading.Condition()         # guards `pending` between the event loop and the generation thread
         self._running = False
         self._event = (-1, "")
@@ -259,6 +320,10 @@ class LiveState:
         self._running = True
         self._thread = threading.Thread(target=self._generate, name="zizi-generate", daemon=True)
         self._thread.start()
+        if isinstance(self._drawer, ProcessDrawer):
+            self._process = self._drawer
+            self._receiver = threading.Thread(target=self._receive, args=(self._drawer,), name="zizi-receive", daemon=True)
+            self._receiver.start()
         self.submit({"pose": self.pose})
 
     async def stop(self) -> None:
@@ -267,8 +332,10 @@ class LiveState:
             self._running = False
             self._slot.notify()
         await asyncio.to_thread(self._thread.join, self.config.frame_timeout)
+        if self._process is not None:                  # the drawing process finishes its frame, the receiving thread hands it on
+            await asyncio.to_thread(self._process.stop)
+            await asyncio.to_thread(self._receiver.join, self.config.frame_timeout)
         await asyncio.to_thread(self._encoder.shutdown)
-        await asyncio.to_thread(self._drawer.stop)
 
     def submit(self, msg: dict) -> int:
         "Merge a checked message into the pending slot (a newer pose replaces an older one) and wake the thread; returns its id."
@@ -287,27 +354,61 @@ class LiveState:
             return job if self._running else None
 
     def _generate(self) -> None:
-        "The generation thread: draw the newest pending message, hand the frame to the encoder, repeat until stopped."
+        """The generation thread: take the newest pending message and, drawing in a process, post it to that process's slot
+        (the receiving thread gets the frames), else draw it here and hand the frame to the encoder; until stopped."""
         while (job := self._take()) is not None:
-            t, t_wall = time.thread_time(), time.perf_counter()
-            try: frame, pose = self._draw(job)
-            except Exception as e:                                  # checked messages should not fail; keep serving if one does
-                self._loop.call_soon_threadsafe(self._failed, e)
-                continue
-            finally: self.cpu["generate"] += time.thread_time() - t; self.drawing_s += time.perf_counter() - t_wall
-            self._encoder.submit(self._encode, frame, pose, job["id"])
+            t, drawer = time.thread_time(), self._drawer
+            try:
+                if isinstance(drawer, ProcessDrawer): self._post(drawer, job)
+                else:
+                    t_wall = time.perf_counter()
+                    frame, pose = self._draw(job)
+                    self.drawing_s += time.perf_counter() - t_wall
+                    self._encoder.submit(self._encode, frame, pose, job["id"])
+            except Exception as e: self._loop.call_soon_threadsafe(self._failed, e)   # checked messages should not fail; serve on
+            finally: self.cpu["generate"] += time.thread_time() - t
 
     def _draw(self, job: dict) -> tuple[np.ndarray, np.ndarray]:
-        """Apply a look change (here too when a process draws: this performer reads the messages), then draw the newest
-        pose; if the drawing process is gone, draw on in this process."""
+        "Drawing in this process: apply a look change, then draw the newest pose."
         if "attrs" in job or "seed" in job: self.performer.set_look(job.get("attrs"), job.get("seed"))
         if "pose" in job: self.pose = job["pose"]
-        try: frame, self.timings, self.fps = self._drawer.draw(job, self.pose)
-        except DrawingProcessLost as e:
-            _logger.warning("%s; drawing in the server's own process from now on", e)
-            self._drawer, self.draw_in = ThreadDrawer(self.performer), "thread"
-            frame, self.timings, self.fps = self._drawer.draw(job, self.pose)
+        frame, self.timings, self.fps = self._drawer.draw(job, self.pose)
         return frame, self.pose
+
+    def _post(self, drawer: ProcessDrawer, job: dict) -> None:
+        """Drawing in a process: apply a look change here too (this performer answers `/state`, and draws if the process is
+        lost), then post the message, with the pose to draw, to the drawing process. It returns at once: nothing waits for a frame."""
+        if "attrs" in job or "seed" in job: self.performer.set_look(job.get("attrs"), job.get("seed"))
+        if "pose" in job: self.pose = job["pose"]
+        self._posted = job["id"]
+        try: drawer.post({**job, "pose": self.pose})
+        except DrawingProcessLost as e: self._lost(drawer, e)
+
+    def _receive(self, drawer: ProcessDrawer) -> None:
+        "The receiving thread: hand each frame the drawing process sends to the encoder, in order, until it ends."
+        while True:
+            t = time.thread_time()
+            try: out = drawer.receive()
+            except DrawingProcessLost as e:
+                if not drawer.stopping: self._lost(drawer, e)
+                return
+            self._drawn, self.drawing_s = out["id"], self.drawing_s + out["seconds"]
+            if "error" in out: self._loop.call_soon_threadsafe(self._failed, RuntimeError(out["error"]))
+            else:
+                self.timings, self.fps = out["timings"], out["fps"]
+                self._encoder.submit(self._encode, out["frame"], out["pose"], out["id"])
+            self.cpu["receive"] += time.thread_time() - t
+
+    def _lost(self, drawer: ProcessDrawer, e: Exception) -> None:
+        """The drawing process is gone: draw on in this process, from the newest message posted to it (its pose and look are
+        this performer's already) if that was not drawn."""
+        with self._slot:
+            if self._drawer is drawer:
+                _logger.warning("%s; drawing in the server's own process from now on", e)
+                self._drawer, self.draw_in = ThreadDrawer(self.performer), "thread"
+            if self._posted > self._drawn:
+                self.pending = {**(self.pending or {}), "id": max(self._posted, (self.pending or {}).get("id", 0))}
+                self._slot.notify()
 
     def _encode(self, frame: np.ndarray, pose: np.ndarray, message_id: int) -> None:
         "In the encoding thread: upscale, encode the JPEG once, and publish the frame on the event loop."
@@ -356,7 +457,7 @@ class LiveState:
                 "look": attrs_to_names(p.look) if p.look is not None else None, "error": self.error, "performer": repr(p),
                 "runtime": getattr(p, "runtime", "torch"), "draw_in": self.draw_in,
                 "cpu_s": {**{k: round(v, 3) for k, v in self.cpu.items()}, "process": round(sum(os.times()[:2]), 3),
-                          "drawing process": round(getattr(self._drawer, "cpu_s", 0.0), 3)},
+                          "drawing process": round(self._process.cpu_s if self._process else 0.0, 3)},
                 "drawing_s": round(self.drawing_s, 3)}
 
 # %% ../nbs/14_serve.ipynb #c79d7e1c
