@@ -16,8 +16,8 @@ from torch import Tensor
 from .schedules import PREDICTION_TYPES, canonical_prediction, eps_to_x0, split_prediction, v_target, x0_estimate
 
 # %% auto #0
-__all__ = ['ModelFn', 'SPACINGS', 'SAMPLERS', 'make_timesteps', 'ddim_step', 'ddim', 'ddpm_step', 'ddpm', 'dpmpp_2m',
-           'TrajectoryRecorder', 'cfg_model', 'self_conditioned', 'sample', 'GaussianMixture']
+__all__ = ['ModelFn', 'SPACINGS', 'SAMPLERS', 'DETERMINISTIC_SAMPLERS', 'make_timesteps', 'ddim_step', 'ddim', 'ddpm_step',
+           'ddpm', 'dpmpp_2m', 'TrajectoryRecorder', 'cfg_model', 'self_conditioned', 'sample', 'GaussianMixture']
 
 # %% ../nbs/07_sampling.ipynb #e5348263
 ModelFn = Callable[[Tensor, Tensor], Tensor]
@@ -181,6 +181,7 @@ def dpmpp_2m(model_fn: ModelFn, x: Tensor, betas, timesteps, eta: float = 0.0, p
     return x
 
 SAMPLERS = {"ddpm": ddpm, "ddim": ddim, "dpmpp_2m": dpmpp_2m}
+DETERMINISTIC_SAMPLERS = ("dpmpp_2m", "ddim")   # the image is a function of x_T alone: fixed noise, fixed frame (DDPM adds noise every step)
 
 # %% ../nbs/07_sampling.ipynb #3d82d4c1
 @dataclass
