@@ -24,14 +24,14 @@ import torch
 from torch import nn
 
 from .core import ConfigMixin, autocast_dtype, save_gif, save_image, to_uint8
-from .live import DEFAULT_GUIDANCE, DETERMINISTIC_SAMPLERS, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
+from .live import DEFAULT_GUIDANCE, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
 from .live import _check_seed
 from .conditioning import check_poses
 from .export import INT8_DECODER, RUNTIMES, exported, exported_int8, fastest_runtime, runtime_denoiser, runtime_first_stage
 from .pipeline import PosePipeline, prepare_attrs
 from .pose import check_person, normalize_pose
 from .pose_model import PoseModel, denoiser_look
-from .sampling import make_timesteps
+from .sampling import DETERMINISTIC_SAMPLERS, make_timesteps
 
 # %% auto #0
 __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'RUNTIME_CHOICES',
