@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from _common import machine_info, write_result
-from zizi.live import (DEFAULT_GUIDANCE, DEFAULT_STEPS, PRESET_POSES, dance_frames, interpolate_controls,
+from zizi.live import (DEFAULT_GUIDANCE, STUDIO_STEPS, PRESET_POSES, dance_frames, interpolate_controls,
                        load_pipeline, studio_frame)
 from zizi.pipeline import shipped_pose_models
 from zizi.choreography import dance_sequence
@@ -58,7 +58,7 @@ def time_dance(pipe, n_frames: int) -> list:
         w0, c0 = time.perf_counter(), time.process_time()
         dance_frames(pipe, poses, seed=0, batch_size=bs)
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-        rows.append(dict(mode=label, batch_size=bs, frames=n_frames, steps=DEFAULT_STEPS, guidance=DEFAULT_GUIDANCE,
+        rows.append(dict(mode=label, batch_size=bs, frames=n_frames, steps=STUDIO_STEPS, guidance=DEFAULT_GUIDANCE,
                          seconds=round(wall, 2), cpu_seconds=round(cpu, 2), frames_per_s=round(n_frames / wall, 2)))
     return rows
 
@@ -66,7 +66,7 @@ def time_dance(pipe, n_frames: int) -> list:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="+", default=None, help="shipped model names or paths (default: every shipped pose model)")
-    ap.add_argument("--steps", type=int, nargs="+", default=sorted({4, 8, 15, 20, DEFAULT_STEPS}))
+    ap.add_argument("--steps", type=int, nargs="+", default=sorted({4, 8, 15, 20, STUDIO_STEPS}))
     ap.add_argument("--guidance", type=float, nargs="+", default=[1.0, DEFAULT_GUIDANCE])
     ap.add_argument("--changes", type=int, default=20)
     ap.add_argument("--dance-frames", type=int, default=24)
@@ -91,7 +91,7 @@ def main():
                   f"= {row['frames_per_s']:.2f} frames/s", flush=True)
     command = "OMP_NUM_THREADS=1 python bench/bench_live.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     out = dict(command=command, sampler="dpmpp_2m", statistic=f"median over {args.changes} slider changes",
-               default_steps=DEFAULT_STEPS, default_guidance=DEFAULT_GUIDANCE, models=models,
+               default_steps=STUDIO_STEPS, default_guidance=DEFAULT_GUIDANCE, models=models,
                missing=[m for m in ("pose64",) if m not in models], machine=machine_info(), results=results, dance=dance)
     write_result("live", out)
     return out

@@ -4,7 +4,7 @@
     python scripts/dance_noise.py            # -> nbs/results/dance_noise.json (a few minutes on 2 CPU cores)
 
 The notebook's 12-frame dance, `dance_sequence(12, seed=3, moves=["vogue", "kick", "sway"])`, with one look (a gold
-gown on violet), is drawn by the studio's default model at the studio's settings (`DEFAULT_STEPS` steps,
+gown on violet), is drawn by the studio's default model at the studio's settings (`STUDIO_STEPS` steps,
 `DEFAULT_GUIDANCE`) once per noise seed s and arm: with the noise of seed s shared by every frame (`same_noise=True`)
 and with fresh noise per frame drawn from seed s (`same_noise=False`). The dance is the same in every run, so only the
 noise differs between seeds. Flicker is the mean absolute difference between consecutive frames (0-255); the skeletons' own
@@ -29,7 +29,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "nbs" / "results" / "dance_noise.json"))
     args = ap.parse_args()
     from zizi.choreography import dance_sequence
-    from zizi.live import DEFAULT_GUIDANCE, DEFAULT_MODEL, DEFAULT_STEPS, dance_frames, flicker, load_pipeline
+    from zizi.live import DEFAULT_GUIDANCE, DEFAULT_MODEL, STUDIO_STEPS, dance_frames, flicker, load_pipeline
     from zizi.pose_drawing import render_skeletons
     pipe = load_pipeline(args.model)
     poses = dance_sequence(args.frames, seed=args.dance_seed, moves=MOVES)
@@ -41,7 +41,7 @@ def main() -> None:
             row[arm] = round(flicker(dance_frames(pipe, poses, LOOK, seed=s, same_noise=same)), 3)
         rows.append(row)
         print(row, flush=True)
-    write_results(args.out, {"model": args.model or DEFAULT_MODEL, "steps": DEFAULT_STEPS, "guidance": DEFAULT_GUIDANCE,
+    write_results(args.out, {"model": args.model or DEFAULT_MODEL, "steps": STUDIO_STEPS, "guidance": DEFAULT_GUIDANCE,
                              "frames": args.frames, "dance_seed": args.dance_seed, "moves": MOVES, "look": LOOK,
                              "skeletons": skeletons,
                              "metric": "flicker: mean |frame t+1 - frame t| over the dance, 0-255", "results": rows})

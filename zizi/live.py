@@ -14,7 +14,8 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from .core import save_gif, to_uint8
+from .core import check_seed, save_gif, to_uint8
+from .images import image_bytes
 from .renderer import ATTRIBUTES, attrs_to_names, sample_attrs, validate_attrs
 from .pipeline import DEFAULT_POSE_MODEL, PosePipeline, prepare_attrs, prepare_poses
 from .pose_model import pose_sample
@@ -22,7 +23,7 @@ from .choreography import dance_sequence, forward_kinematics
 from .pose_drawing import render_skeleton, render_skeletons
 
 # %% auto #0
-__all__ = ['CONTROL_RANGES', 'PRESET_POSES', 'DEFAULT_MODEL', 'DEFAULT_STEPS', 'DEFAULT_GUIDANCE', 'RANDOM', 'STUDIO_SIDE',
+__all__ = ['CONTROL_RANGES', 'PRESET_POSES', 'DEFAULT_MODEL', 'STUDIO_STEPS', 'DEFAULT_GUIDANCE', 'RANDOM', 'STUDIO_SIDE',
            'CUSTOM', 'DETERMINISTIC_SAMPLERS', 'PoseControls', 'check_controls', 'controls_to_pose',
            'interpolate_controls', 'load_pipeline', 'resolve_attrs', 'upscale', 'side_by_side', 'studio_frame',
            'pose_studio', 'dance_frames', 'flicker', 'choreography', 'make_dance_gif']
@@ -131,20 +132,19 @@ PRESET_POSES: dict[str, PoseControls] = {
 
 # %% ../nbs/09d_live.ipynb #5e4c17e1
 DEFAULT_MODEL = DEFAULT_POSE_MODEL   # the one default model: the pipeline's (a name in data/pretrained)
-DEFAULT_STEPS = 6            # dpmpp_2m steps per studio frame: chosen by the latency measurement (section 5)
+STUDIO_STEPS = 6             # dpmpp_2m steps per studio frame: chosen by the latency measurement (section 5)
 DEFAULT_GUIDANCE = 2.0       # classifier-free guidance of the studio and the dance (1 = off, half the cost)
 
 def load_pipeline(name_or_path: str | Path | None = None, device: str | torch.device | None = None) -> PosePipeline:
     "A `PosePipeline` from a shipped model name (default `DEFAULT_MODEL`, the pipeline's default) or a folder."
     return PosePipeline.from_pretrained(DEFAULT_MODEL if name_or_path is None else name_or_path, device)
 
+# %% ../nbs/09d_live.ipynb #52c2854d
+DEFAULT_STEPS = STUDIO_STEPS   # the studio's old name (zizi.realtime.DEFAULT_STEPS is the stage's): kept so old code works
+_check_seed = check_seed       # the old private name of zizi.core.check_seed
+
 # %% ../nbs/09d_live.ipynb #7d18e110
 RANDOM = "random"
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
 
 STUDIO_SIDE = 256          # pixels: the studio and its frames show every model at this side (nearest-neighbour)
 
@@ -165,7 +165,7 @@ def resolve_attrs(attrs, seed: int = 0) -> dict[str, int] | None:
         raise ValueError(f"attrs must be None, {RANDOM!r} or a dict {{attribute: value}}, got {type(attrs).__name__}")
     unknown = [k for k in attrs if k not in ATTRIBUTES]
     if unknown: raise ValueError(f"unknown attribute name(s) {unknown}; known: {list(ATTRIBUTES)}")
-    drawn = sample_attrs(np.random.default_rng([_check_seed(seed), 17]))
+    drawn = sample_attrs(np.random.default_rng([check_seed(seed), 17]))
     return validate_attrs({k: drawn[k] if attrs.get(k, RANDOM) in (RANDOM, None) else attrs[k] for k in ATTRIBUTES})
 
 def _model_attrs(pipe: PosePipeline, attrs, seed: int) -> dict[str, int] | None:
@@ -184,7 +184,7 @@ def side_by_side(*images: np.ndarray, gap: int = 4, gap_value: int = 255) -> np.
     return np.concatenate([p for im in images for p in (sep, im)][1:], 1)
 
 def studio_frame(pipe: PosePipeline, controls: PoseControls | dict | None = None, attrs=RANDOM, seed: int = 0,
-                 steps: int = DEFAULT_STEPS, guidance: float = DEFAULT_GUIDANCE,
+                 steps: int = STUDIO_STEPS, guidance: float = DEFAULT_GUIDANCE,
                  scale: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One studio update: controls -> pose -> (skeleton, generated image), both uint8 (S, S, 3) with S = model size
     * `scale` (default: `STUDIO_SIDE` pixels; the skeleton drawn at that size, the image upscaled nearest-neighbour).
@@ -192,16 +192,10 @@ def studio_frame(pipe: PosePipeline, controls: PoseControls | dict | None = None
     pose = controls_to_pose(controls)
     a = _model_attrs(pipe, attrs, seed)
     scale = _check_scale(scale, pipe.config.size)
-    img = pipe(pose, a, steps=steps, seed=_check_seed(seed), guidance=guidance)[0]
+    img = pipe(pose, a, steps=steps, seed=check_seed(seed), guidance=guidance)[0]
     return render_skeleton(pose, (img.shape[0] * scale, img.shape[1] * scale)), upscale(img, scale)
 
 # %% ../nbs/09d_live.ipynb #8b41bf5f
-def _png_bytes(img: np.ndarray) -> bytes:
-    from PIL import Image
-    buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format="PNG")
-    return buf.getvalue()
-
 _SHORT = dict(left_arm_raise="L arm raise", right_arm_raise="R arm raise", left_elbow_bend="L elbow",
               right_elbow_bend="R elbow", left_leg_kick="L leg kick", right_leg_kick="R leg kick",
               left_knee_bend="L knee", right_knee_bend="R knee", lean="lean", head_tilt="head tilt",
@@ -209,7 +203,7 @@ _SHORT = dict(left_arm_raise="L arm raise", right_arm_raise="R arm raise", left_
 CUSTOM = "(custom)"
 
 def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict | None = None, attrs=RANDOM,
-                seed: int = 0, steps: int = DEFAULT_STEPS, guidance: float = DEFAULT_GUIDANCE, scale: int | None = None):
+                seed: int = 0, steps: int = STUDIO_STEPS, guidance: float = DEFAULT_GUIDANCE, scale: int | None = None):
     """The live pose studio, an ipywidgets box: pose sliders + a preset dropdown, one dropdown per attribute ("random"
     = drawn from the seed; `attrs=None`: no attribute condition and no dropdowns, for a model fine-tuned on your
     frames, notebook 09f), seed / steps / guidance, and the skeleton | generated image with the measured latency.
@@ -236,7 +230,7 @@ def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict 
                               description="preset", **wide)
     attr_w = {k: widgets.Dropdown(options=[RANDOM] + vals, value=a0.get(k, RANDOM), description=k, **wide)
               for k, vals in ATTRIBUTES.items()} if not no_attrs else {}
-    seed_w = widgets.BoundedIntText(value=_check_seed(seed), min=0, max=2**31 - 1, description="seed", **wide)
+    seed_w = widgets.BoundedIntText(value=check_seed(seed), min=0, max=2**31 - 1, description="seed", **wide)
     steps_w = widgets.IntSlider(value=int(steps), min=1, max=50, description="steps", continuous_update=False, **wide)
     guid_w = widgets.FloatSlider(value=float(guidance), min=0.0, max=6.0, step=0.25, description="guidance",
                                  continuous_update=False, **wide)
@@ -255,7 +249,7 @@ def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict 
             label.value = f"<b>error:</b> {e}"
             return
         dt = time.perf_counter() - t0
-        image.value = _png_bytes(side_by_side(skel, img))
+        image.value = image_bytes(side_by_side(skel, img))
         a = _model_attrs(pipe, current_attrs(), seed_w.value)
         names = attrs_to_names(a) if a is not None else {"attributes": "none"}
         calls = "2× batch (guided)" if guid_w.value != 1 else "1× batch (no guidance)"
@@ -296,7 +290,7 @@ def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict 
 DETERMINISTIC_SAMPLERS = ("dpmpp_2m", "ddim")
 
 @torch.no_grad()
-def dance_frames(pipe: PosePipeline, poses, attrs=RANDOM, seed: int = 0, steps: int = DEFAULT_STEPS,
+def dance_frames(pipe: PosePipeline, poses, attrs=RANDOM, seed: int = 0, steps: int = STUDIO_STEPS,
                  guidance: float = DEFAULT_GUIDANCE, sampler: str = "dpmpp_2m", same_noise: bool = True,
                  batch_size: int = 16) -> np.ndarray:
     """One generated image per pose of a sequence (T, 17, 3) -> uint8 (T, H, W, 3), in batches of `batch_size`.
@@ -312,7 +306,7 @@ def dance_frames(pipe: PosePipeline, poses, attrs=RANDOM, seed: int = 0, steps: 
     a = prepare_attrs(_model_attrs(pipe, attrs, seed), len(p))
     model, cfg = pipe.model, pipe.config
     shape = (3, cfg.size, cfg.size)
-    g = torch.Generator().manual_seed(_check_seed(seed))             # drawn on the CPU, as PosePipeline does
+    g = torch.Generator().manual_seed(check_seed(seed))             # drawn on the CPU, as PosePipeline does
     noise = (torch.randn((1,) + shape, generator=g).expand(len(p), *shape) if same_noise
              else torch.randn((len(p),) + shape, generator=g))
     out = []
@@ -352,7 +346,7 @@ def choreography(moves: Sequence[str | PoseControls], frames_per_move: int = 8, 
 
 def make_dance_gif(pipe: PosePipeline, path: str | Path, n_frames: int = 48, seed: int = 0, attrs=RANDOM,
                    fps: float = 12.0, dance_seed: int = 0, moves: Sequence[str] | None = None, bpm: float = 120.0,
-                   poses=None, steps: int = DEFAULT_STEPS, guidance: float = DEFAULT_GUIDANCE, scale: int = 6) -> Path:
+                   poses=None, steps: int = STUDIO_STEPS, guidance: float = DEFAULT_GUIDANCE, scale: int = 6) -> Path:
     """Write an animated GIF of a dance: skeleton | generated performer per frame, upscaled by `scale`. The poses are
     `zizi.pose.dance_sequence(n_frames, dance_seed, bpm, fps, moves)` unless `poses` (T, 17, 3) are given; every
     frame shares the noise of `seed` (see `dance_frames`)."""
