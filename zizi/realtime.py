@@ -23,9 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .core import ConfigMixin, autocast_dtype, save_gif, save_image, to_uint8
+from .core import ConfigMixin, autocast_dtype, check_seed, save_gif, save_image, to_uint8
 from .live import DEFAULT_GUIDANCE, PRESET_POSES, RANDOM, choreography, resolve_attrs, upscale
-from .live import _check_seed
 from .conditioning import check_poses
 from .export import INT8_DECODER, RUNTIMES, exported, exported_int8, fastest_runtime, runtime_denoiser, runtime_first_stage
 from .pipeline import PosePipeline, prepare_attrs
@@ -261,7 +260,7 @@ class Performer:
 
     def resolve_look(self, spec, seed: int) -> dict | None:
         "The attributes a look `spec` ('random', 'none' or a dict) stands for at `seed`; a ValueError naming a bad one. Changes nothing."
-        _check_seed(seed)
+        check_seed(seed)
         if isinstance(spec, str) and spec == NO_ATTRS: return None
         if not self.pipe.config.use_attrs:
             if isinstance(spec, str) and spec == RANDOM: return None
@@ -272,7 +271,7 @@ class Performer:
         """Change the look between frames: `attrs` ("random", "none", or a dict of some attributes, the rest drawn from
         the seed) and/or `seed` (the noise); None keeps the current one. Returns the resolved attributes."""
         spec = self._spec if attrs is None else attrs
-        seed = self.config.seed if seed is None else _check_seed(seed)
+        seed = self.config.seed if seed is None else check_seed(seed)
         look = self.resolve_look(spec, seed)                               # validates before anything changes
         self._spec, self.look = spec, look
         self.config = self.config.with_changes(seed=int(seed))
