@@ -12,7 +12,9 @@
 The conditions are the first `--n` of the table's held-out set (`PerformerDataset(256, 64, seed=789)`), seed 0.
 `--student` names the regression student (default the shipped one). A run stopped before its last step (out of time):
 `--partial` first writes `RUN/partial/` — the EMA weights of its latest checkpoint, its history and recipe, a
-`sampling.json` that says so — and uses it as the student (judge it with distill_table.py --student RUN/partial).
+`sampling.json` that says so — and uses it as the student (judge it with distill_table.py --student RUN/partial);
+`--partial-name` names that folder otherwise, so that a run still going can be judged more than once.
+`--out` names the results (another run's curves beside the first one's: `--out nbs/results/distill_adversarial_LABEL`).
 """
 import argparse, json, sys
 from pathlib import Path
@@ -35,16 +37,16 @@ def head_crop(images: np.ndarray, poses: np.ndarray, half: int = 10) -> np.ndarr
     return np.stack(out)
 
 
-def export_partial(run: Path) -> Path:
-    "The latest checkpoint of an unfinished adversarial run as a model folder `run/partial` (EMA weights), for judging."
+def export_partial(run: Path, name: str = "partial") -> Path:
+    "The latest checkpoint of an unfinished adversarial run as a model folder `run/<name>` (EMA weights), for judging."
     import shutil
     from zizi.distill import DistillConfig, distill_pose_model
-    from zizi.recipes import recipe
     rec = json.loads((run / "recipe.json").read_text())
-    train = {k: v for k, v in recipe("distill", method="adversarial").train.items()}
+    own = ("out_dir", "prediction", "schedule", "n_train_steps")                # distill_pose_model sets these itself
+    train = {k: v for k, v in rec["train"].items() if k not in own}                  # the run's own settings (e.g. --set max_steps)
     tr = distill_pose_model(run, DistillConfig.from_dict(rec["distill"]), progress=False, until=1, **train)  # loads, trains nothing
     if tr.step >= tr.cfg.max_steps: raise SystemExit(f"{run} is finished: use its final/")
-    dest = run / "partial"
+    dest = run / name
     if dest.exists(): shutil.rmtree(dest)
     tr.ema_model().save_pretrained(dest)
     (dest / "history.json").write_text(json.dumps(tr.history))
@@ -65,6 +67,8 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "nbs/results/distill_adversarial"))
     ap.add_argument("--failed", action="append", default=[], metavar="LABEL=TRAINER_STATE",
                     help="also keep the logged curves of an abandoned run (a checkpoint's trainer_state.json) under failed/LABEL")
+    ap.add_argument("--run-command", default=None, help="the command that made an unfinished run (a finished one records it in final/made_by.json)")
+    ap.add_argument("--partial-name", default="partial", help="--partial's folder inside the run (e.g. one per judging of a run still going)")
     ap.add_argument("--partial", action="store_true", help="the run is unfinished: export its latest checkpoint to RUN/partial and use it")
     args = ap.parse_args()
     import matplotlib; matplotlib.use("Agg")
@@ -73,12 +77,13 @@ def main() -> None:
     from zizi.pipeline import PosePipeline
     from zizi.results import write_results
     run = Path(args.run)
-    final = export_partial(run) if args.partial else run / "final" if (run / "final").exists() else run
+    final = export_partial(run, args.partial_name) if args.partial else run / "final" if (run / "final").exists() else run
     hist = json.loads((final / "history.json").read_text())
     recipe = json.loads((final / "recipe.json").read_text())
     keys = ("step", "loss", "lr", "seconds", "cpu_seconds", "d_loss", "d_acc", "r1", "g_adv", "anchor")
     command = " ".join(["python", "scripts/distill_adversarial.py", *sys.argv[1:]])
-    made_by = json.loads((final / "made_by.json").read_text()).get("command") if (final / "made_by.json").exists() else None
+    made_by = (json.loads((final / "made_by.json").read_text()).get("command") if (final / "made_by.json").exists()
+               else args.run_command)
     write_results(args.out + ".json", {"run": str(run), "run_command": made_by, "distill": recipe["distill"], "train": recipe["train"],
                                        "history": {k: hist.get(k) for k in keys},
                                        "failed": {lab: {k: json.loads(Path(f).read_text())["history"].get(k) for k in keys}

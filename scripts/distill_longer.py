@@ -7,7 +7,7 @@
 Copies the run's last checkpoint into `--out` and trains on with the run's own recipe (distillation settings, trajectory
 cache, training settings) except `max_steps`: the cosine learning-rate schedule is recomputed for the longer run, so training
 resumes at the learning rate the longer schedule has at that step (half the peak at 900 of 1,800). One thread, as the
-shipped students were distilled. An experiment, not a shipped model (notebook 12, section 11, reads its rows of
+shipped students were distilled. An experiment, not a shipped model (notebook 12x, section 2, reads its rows of
 `nbs/results/distill.json`).
 """
 import argparse, json, shutil

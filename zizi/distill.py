@@ -29,8 +29,8 @@ __all__ = ['LOSSES', 'ANCHORS', 'D_INPUTS', 'METHODS', 'TRAJECTORY_FIELDS', 'ADV
            'kept_states', 'chunk_conditions', 'cache_trajectories', 'cache_minutes', 'TrajectoryDataset',
            'pseudo_huber', 'student_loss', 'pick_states', 'student_x0', 'distance', 'consistency_loss',
            'distill_loss_fn', 'student_preview_fn', 'distill_pose_model', 'ssim_to_reference', 'highpass',
-           'condition_vector', 'ProjectionDiscriminator', 'd_hinge_loss', 'g_hinge_loss', 'r1_penalty', 'd_accuracy',
-           'RenderedConditions', 'AdversarialLoss', 'AdversarialTrainer']
+           'condition_vector', 'judge_maps', 'ProjectionDiscriminator', 'd_hinge_loss', 'g_hinge_loss', 'r1_penalty',
+           'd_accuracy', 'RenderedConditions', 'AdversarialLoss', 'AdversarialTrainer']
 
 # %% ../nbs/12_distill.ipynb #cec952ef
 @torch.no_grad()
@@ -52,7 +52,7 @@ def teacher_trajectory(model: PoseModel, poses, attrs, noise: torch.Tensor, step
 # %% ../nbs/12_distill.ipynb #051b149e
 LOSSES = ("pseudo_huber", "mse")
 ANCHORS = ("truth", "init", "teacher")       # adversarial distillation's regression anchors (§12)
-D_INPUTS = ("highpass", "image", "both")      # what its discriminator sees
+D_INPUTS = ("highpass", "image", "both", "judge+highpass")   # what its discriminator sees
 METHODS = ("regression", "consistency", "adversarial")
 TRAJECTORY_FIELDS = ("teacher", "teacher_steps", "guidance", "sampler", "n_pairs", "keep", "data_seed", "chunk")  # what a cache holds
 
@@ -77,7 +77,8 @@ class DistillConfig(ConfigMixin):
     anchor: str = "truth"          # the regression anchor: "truth" (the render), "init" (the starting student's drawing), "teacher" (its sample; needs the cache)
     anchor_weight: float = 1.0     # weight of the anchor's distance (`loss`)
     adv_weight: float = 10.0       # weight of the student's hinge loss against the discriminator
-    d_input: str = "highpass"      # what the discriminator sees: "highpass" (x - blur(x)), "image" or "both"
+    d_input: str = "highpass"      # what the discriminator sees: "highpass" (x - blur(x)), "image", "both", or
+                                   # "judge+highpass": the attribute judge's frozen feature maps beside the high-pass trunk
     d_channels: int = 32           # the discriminator's first width
     d_lr: float = 5e-4             # the discriminator's Adam learning rate (betas 0, 0.99)
     d_steps: int = 1               # discriminator steps per student step (two time-scales)
@@ -308,12 +309,23 @@ def condition_vector(pose: torch.Tensor, attrs: torch.Tensor) -> torch.Tensor:
     onehot = [torch.nn.functional.one_hot(attrs[:, i].long(), n).float() for i, n in enumerate(ATTR_SIZES)]
     return torch.cat([*onehot, pose.float().flatten(1)], 1)
 
+def judge_maps(judge, x: torch.Tensor) -> list[torch.Tensor]:
+    "The feature map after each stage of an `AttributeJudge` (images in [-1, 1]): what it sees at every scale, before pooling."
+    x, out = judge.stem(x), []
+    for i, stage in enumerate(judge.stages):
+        x = stage(x if i == 0 else torch.nn.functional.avg_pool2d(x, 2)); out.append(x)
+    return out
+
 class ProjectionDiscriminator(torch.nn.Module):
     """A patch discriminator conditioned by projection (Miyato & Koyama 2018): a conv trunk turns the image (or its
     `highpass` residual, or both stacked) into features h (N, C, H/8, W/8); each patch's logit is `out(h)` plus the inner
     product of h with an embedding of the condition (pose + attributes), so the same drawing scores differently under
-    another look. No normalisation layers, so that the R1 penalty means what it says."""
-    def __init__(self, channels: int = 32, d_input: str = "highpass", gain: float = 4.0):
+    another look. No normalisation layers, so that the R1 penalty means what it says.
+    `d_input="judge+highpass"`: h is the high-pass trunk's features beside a small learned head on the attribute judge's
+    last feature map (`judge_maps`, the H/8 one) — the judge frozen, kept outside the module's parameters and state (it is
+    the shipped judge of `size`, or `judge`), but differentiable, so the student's gradient passes through it."""
+    def __init__(self, channels: int = 32, d_input: str = "highpass", gain: float = 4.0, size: int = 64,
+                 judge: torch.nn.Module | None = None):
         super().__init__()
         from zizi.renderer import ONEHOT_DIM
         if d_input not in D_INPUTS: raise ValueError(f"d_input must be one of {D_INPUTS}, got {d_input!r}")
@@ -326,18 +338,39 @@ class ProjectionDiscriminator(torch.nn.Module):
             torch.nn.Conv2d(2 * c, 4 * c, 4, 2, 1), act(),
             torch.nn.Conv2d(4 * c, 4 * c, 4, 2, 1), act(),
             torch.nn.Conv2d(4 * c, 4 * c, 3, padding=1), act())
-        self.out = torch.nn.Conv2d(4 * c, 1, 1)
-        self.embed = torch.nn.Sequential(torch.nn.Linear(ONEHOT_DIM + 51, 4 * c), act(), torch.nn.Linear(4 * c, 4 * c))
+        width = 4 * c
+        self._judge = None
+        if d_input == "judge+highpass":
+            if judge is None:
+                from zizi.judges import load_attribute_judge
+                judge = load_attribute_judge(size)
+            self._judge = [copy.deepcopy(judge).cpu().float().eval().requires_grad_(False)]   # a list: not a submodule
+            jc = self._judge[0].config.widths[-1]
+            self.judge_head = torch.nn.Sequential(torch.nn.Conv2d(jc, 4 * c, 1), act(), torch.nn.Conv2d(4 * c, 4 * c, 3, padding=1), act())
+            width = 8 * c
+        self.out = torch.nn.Conv2d(width, 1, 1)
+        self.embed = torch.nn.Sequential(torch.nn.Linear(ONEHOT_DIM + 51, width), act(), torch.nn.Linear(width, width))
+
+    @property
+    def judge(self) -> torch.nn.Module | None: return self._judge[0] if self._judge else None
 
     def inputs(self, x: torch.Tensor) -> torch.Tensor:
         "What the trunk sees of images x in [-1, 1]: the image, its high-pass residual (times `gain`), or both."
         if self.d_input == "image": return x
         hp = self.gain * highpass(x)
-        return hp if self.d_input == "highpass" else torch.cat([x, hp], 1)
+        return torch.cat([x, hp], 1) if self.d_input == "both" else hp
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        "h (N, C, H/8, W/8): the trunk's features, and the judge head's beside them for `judge+highpass`."
+        h = self.trunk(self.inputs(x.float()))
+        if self.judge is None: return h
+        j = judge_maps(self.judge.to(x.device), x.float())[-1]
+        if j.shape[-2:] != h.shape[-2:]: j = torch.nn.functional.adaptive_avg_pool2d(j, h.shape[-2:])
+        return torch.cat([h, self.judge_head(j)], 1)
 
     def forward(self, x: torch.Tensor, pose: torch.Tensor, attrs: torch.Tensor) -> torch.Tensor:
         "Patch logits (N, H/8, W/8): > 0 says 'a render of this condition', < 0 'a student's drawing'."
-        h = self.trunk(self.inputs(x.float()))
+        h = self.features(x)
         e = self.embed(condition_vector(pose, attrs).to(h.device))
         return self.out(h)[:, 0] + (h * e[:, :, None, None]).sum(1)
 
@@ -398,7 +431,7 @@ class AdversarialLoss:
     generator loss. The discriminator, its optimizer and the step are state the `AdversarialTrainer` checkpoints."""
     def __init__(self, cfg: DistillConfig, model_config, alphas_cumprod: torch.Tensor, init_model: torch.nn.Module | None = None):
         self.cfg, self.model_config, self.ac = cfg, model_config, alphas_cumprod
-        self.disc = ProjectionDiscriminator(cfg.d_channels, cfg.d_input)
+        self.disc = ProjectionDiscriminator(cfg.d_channels, cfg.d_input, size=model_config.size)
         self.opt = torch.optim.Adam(self.disc.parameters(), lr=cfg.d_lr, betas=(0.0, 0.99))
         self.t = int(make_timesteps(model_config.n_train_steps, 1)[0])
         self.init_model = init_model.eval().requires_grad_(False) if init_model is not None else None
