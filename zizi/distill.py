@@ -17,10 +17,9 @@ import numpy as np
 import torch
 
 from .core import ConfigMixin, autocast_dtype, to_uint8, write_safetensors
-from .live import DETERMINISTIC_SAMPLERS
 from .pipeline import PosePipeline
 from .pose_model import PoseModel, held_out_conditions, pose_denoiser, pose_sample
-from .sampling import SAMPLERS, make_timesteps
+from .sampling import DETERMINISTIC_SAMPLERS, SAMPLERS, make_timesteps
 from .schedules import NoiseSchedule, pred_to_x0_eps
 from .train import Trainer, load_loop_checkpoint, save_loop_checkpoint
 

@@ -24,9 +24,9 @@ from .pose_drawing import render_skeleton, render_skeletons
 
 # %% auto #0
 __all__ = ['CONTROL_RANGES', 'PRESET_POSES', 'DEFAULT_MODEL', 'STUDIO_STEPS', 'DEFAULT_GUIDANCE', 'RANDOM', 'STUDIO_SIDE',
-           'CUSTOM', 'DETERMINISTIC_SAMPLERS', 'PoseControls', 'check_controls', 'controls_to_pose',
-           'interpolate_controls', 'load_pipeline', 'resolve_attrs', 'upscale', 'side_by_side', 'studio_frame',
-           'pose_studio', 'dance_frames', 'flicker', 'choreography', 'make_dance_gif']
+           'CUSTOM', 'PoseControls', 'check_controls', 'controls_to_pose', 'interpolate_controls', 'load_pipeline',
+           'resolve_attrs', 'upscale', 'side_by_side', 'studio_frame', 'pose_studio', 'dance_frames', 'flicker',
+           'choreography', 'make_dance_gif']
 
 # %% ../nbs/09d_live.ipynb #910b8944
 def _control(default: float, lo: float, hi: float, doc: str):
@@ -287,7 +287,7 @@ def pose_studio(pipe: PosePipeline | None = None, controls: PoseControls | dict 
     return box
 
 # %% ../nbs/09d_live.ipynb #a4060ffd
-DETERMINISTIC_SAMPLERS = ("dpmpp_2m", "ddim")
+from .sampling import DETERMINISTIC_SAMPLERS      # ("dpmpp_2m", "ddim"): the image is a function of x_T
 
 @torch.no_grad()
 def dance_frames(pipe: PosePipeline, poses, attrs=RANDOM, seed: int = 0, steps: int = STUDIO_STEPS,
