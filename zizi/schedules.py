@@ -5,7 +5,6 @@
 # %% ../nbs/04_schedules.ipynb #17af1419
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, fields
 from typing import Sequence
 
@@ -13,6 +12,7 @@ import numpy as np
 import torch
 
 from .core import to_uint8
+from .images import image_bytes
 
 # %% auto #0
 __all__ = ['SCHEDULE_KINDS', 'PREDICTION_TYPES', 'make_betas', 'rescale_zero_terminal_snr', 'q_sample', 'NoiseSchedule',
@@ -270,12 +270,6 @@ def training_target(prediction: str, x0: torch.Tensor, noise: torch.Tensor, t, a
     return v_target(x0, noise, t, alphas_cumprod)
 
 # %% ../nbs/04_schedules.ipynb #4b1916f0
-def _png_bytes(img: np.ndarray) -> bytes:
-    from PIL import Image
-    buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format="PNG")
-    return buf.getvalue()
-
 def noised_images(x0: torch.Tensor, schedules: dict[str, NoiseSchedule], ts: Sequence[int], seed: int = 0) -> np.ndarray:
     "uint8 (len(schedules), len(ts), H, W, 3): `x0` (C,H,W in [-1,1]) noised by each schedule at each t, same noise."
     if x0.ndim != 3: raise ValueError(f"x0 must be one image (C, H, W) in [-1, 1], got shape {tuple(x0.shape)}")
@@ -316,7 +310,7 @@ def noise_explorer(x0: torch.Tensor, schedules: dict[str, NoiseSchedule] | None 
         s, t = schedules[dropdown.value], slider.value
         xt = to_uint8(s.q_sample(x0[None], t, noise[None])[0])
         both = np.concatenate([clean, np.full((clean.shape[0], 2, 3), 255, np.uint8), xt], axis=1)
-        image.value = _png_bytes(both.repeat(scale, 0).repeat(scale, 1))
+        image.value = image_bytes(both.repeat(scale, 0).repeat(scale, 1))
         label.value = (f"x0 | x_t   t = {t}   ᾱ = {s.alphas_cumprod[t].item():.4f}   "
                        f"log-SNR = {s.log_snr[t].item():+.2f}   √ᾱ (signal) = {s.sqrt_alphas_cumprod[t].item():.3f}")
 

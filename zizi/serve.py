@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import ipaddress
 import json
 import logging
@@ -26,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 from pythonosc.osc_packet import OscPacket
 
+from .images import image_bytes
 from .core import ConfigMixin
 from .live import PRESET_POSES, controls_to_pose, upscale
 from .pose import COCO17_EDGES
@@ -280,11 +280,8 @@ def choose_drawer(performer: Performer, draw_in: str = "auto") -> ThreadDrawer |
 
 # %% ../nbs/14_serve.ipynb #121f9c5b
 def encode_image(img: np.ndarray, fmt: str = "JPEG", quality: int = 85) -> bytes:
-    "uint8 (H, W, 3) -> JPEG or PNG bytes."
-    from PIL import Image
-    buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format=fmt, **({"quality": int(quality)} if fmt == "JPEG" else {}))
-    return buf.getvalue()
+    "uint8 (H, W, 3) -> JPEG (the stream's default) or PNG bytes: `zizi.images.image_bytes`."
+    return image_bytes(img, fmt, quality)
 
 class LiveState:
     "The newest pending message (latest wins), the newest frame, and the one thread that turns the first into the second."
