@@ -24,13 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def view(pipe, unet_file: Path, decoder_file: Path | None):
     "A copy of `pipe` drawing with the given ONNX files in ONNX Runtime (one thread) in the place of its UNet and decoder."
-    from zizi.export import OnnxNet, RuntimeFirstStage, RuntimeUNet
+    from zizi.export import OnnxNet, RuntimeUNet, runtime_denoiser, runtime_first_stage
     v = copy.copy(pipe)
-    model = copy.copy(pipe.model)
-    model._modules = dict(pipe.model._modules)
-    model.unet = RuntimeUNet(OnnxNet(unet_file, "onnxruntime", 1))
-    v.model = model
-    v.vae = None if decoder_file is None else RuntimeFirstStage(OnnxNet(decoder_file, "onnxruntime", 1), pipe.vae.config)
+    v.model = runtime_denoiser(pipe.model, unet_file.parent, "onnxruntime", 1)        # the exported UNet's view of the model ...
+    v.model.unet = RuntimeUNet(OnnxNet(unet_file, "onnxruntime", 1))                  # ... running this file of it
+    v.vae = None if decoder_file is None else runtime_first_stage(pipe.vae, decoder_file.parent, "onnxruntime", 1, decoder_file.name)
     return v
 
 
@@ -78,7 +76,7 @@ def main() -> None:
         pipe = PosePipeline.from_pretrained(name, "cpu")
         source = str(pipe.path) if pipe.path is not None else None
         folder = exported_int8(pipe, source=source) if pipe.vae is not None else exported(pipe, source=source)
-        calib = {k: v for k, v in live_inputs(pipe.model, 32).items()}
+        calib = live_inputs(pipe.model, 32)
         t0 = time.process_time()
         unet8 = quantize_int8(folder / "unet.onnx", tmp / f"{name}.unet.int8.onnx", calib)
         unet8_s = time.process_time() - t0
@@ -86,7 +84,7 @@ def main() -> None:
         variants = {"fp32": (folder / "unet.onnx", dec)}
         if pipe.vae is not None: variants["int8 decoder"] = (folder / "unet.onnx", folder / INT8_DECODER)
         variants["int8 UNet" + (" + decoder" if pipe.vae is not None else "")] = (unet8, folder / INT8_DECODER if dec else None)
-        inputs = {k: v for k, v in live_inputs(pipe.model, 1).items()}
+        inputs = live_inputs(pipe.model, 1)
         z = torch.randn(1, pipe.config.unet.out_channels, pipe.config.size, pipe.config.size, generator=torch.Generator().manual_seed(0))
         files = {"unet fp32": folder / "unet.onnx", "unet int8": unet8}
         if dec: files |= {"decoder fp32": dec, "decoder int8": folder / INT8_DECODER}
