@@ -23,11 +23,11 @@ from .weights import atomic_write, read_json, same_tensors
 _all_ = ["git_commit"]           # moved to zizi.results (notebook 00e); `from zizi.recipes import git_commit` still works
 
 # %% auto #0
-__all__ = ['SHIPPED_MODELS', 'KINDS', 'KIND_ALIASES', 'OWN_OPTIONS', 'JUDGE_OPTIONS', 'NOT_WEIGHTS', 'DISTILL_STEPS',
-           'ADVERSARIAL_STEPS', 'ATTRIBUTE_JUDGE_BUDGETS', 'ShippedModel', 'canonical_kind', 'shipped_name', 'Recipe',
-           'recipe', 'judge_pose_model', 'score_uncond', 'decode_ms', 'judge_vae', 'judge_pose_prior',
-           'judge_attribute_judge', 'judge_pose_judge', 'train_model', 'weight_differences', 'ship_model_run',
-           'record_run', 'recorded_recipe', 'shipped_differences', 'git_commit']
+__all__ = ['SHIPPED_MODELS', 'KINDS', 'KIND_ALIASES', 'STUDENT_METHODS', 'OWN_OPTIONS', 'JUDGE_OPTIONS', 'NOT_WEIGHTS',
+           'DISTILL_STEPS', 'ADVERSARIAL_STEPS', 'ATTRIBUTE_JUDGE_BUDGETS', 'ShippedModel', 'canonical_kind',
+           'student_method', 'shipped_name', 'Recipe', 'recipe', 'judge_pose_model', 'score_uncond', 'decode_ms',
+           'judge_vae', 'judge_pose_prior', 'judge_attribute_judge', 'judge_pose_judge', 'train_model',
+           'weight_differences', 'ship_model_run', 'record_run', 'recorded_recipe', 'shipped_differences', 'git_commit']
 
 # %% ../nbs/15_recipes.ipynb #0069dfe4
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ SHIPPED_MODELS = {m.name: m for m in [
     ShippedModel("poseprior", "prior"),
     ShippedModel("vae128", "vae"),
     ShippedModel("latent128", "latent"),
+    ShippedModel("pose64_1step_regression", "distill", (("teacher", "pose64"), ("method", "regression"))),
     ShippedModel("pose64_1step", "distill", (("teacher", "pose64"),)),
     ShippedModel("latent128_1step", "distill", (("teacher", "latent128"),)),
 ]}
@@ -78,10 +79,22 @@ def canonical_kind(kind: str) -> str:
     if kind not in KINDS: raise ValueError(f"unknown kind {kind!r}: expected one of {sorted(KINDS)}")
     return kind
 
-def shipped_name(kind: str, size: int | None = None, teacher: str | None = None) -> str:
-    "The `data/pretrained` folder a kind makes with these options (`pose`, 64 -> `pose64`), shipped or not."
+STUDENT_METHODS = {"pose64": "adversarial", "latent128": "regression"}   # how each shipped student is distilled (notebook 12)
+
+def student_method(teacher: str | None = None, method: str | None = None) -> str:
+    "The distillation method `zizi train distill` uses: `method`, or the shipped student's of this teacher."
+    return method or STUDENT_METHODS.get(teacher or "pose64", "regression")
+
+def shipped_name(kind: str, size: int | None = None, teacher: str | None = None, method: str | None = None) -> str:
+    """The `data/pretrained` folder a kind makes with these options (`pose`, 64 -> `pose64`), shipped or not. A student
+    made by another method than its shipped one is named after it (`pose64_1step_regression`: what the adversarial
+    student starts from)."""
     kind = canonical_kind(kind)
-    if kind == "distill": return f"{teacher or 'pose64'}_1step"
+    if kind == "distill":
+        teacher = teacher or "pose64"
+        m = student_method(teacher, method)
+        return f"{teacher}_1step" + ("" if m == student_method(teacher) else f"_{m}")
+    if method is not None: raise ValueError(f"zizi train {kind}: --method belongs to `zizi train distill`")
     if kind in ("prior", "vae", "latent", "pose-judge"):
         return {"prior": "poseprior", "vae": "vae128", "latent": "latent128", "pose-judge": "judge_pose"}[kind]
     prefix = {"uncond": "uncond", "pose": "pose", "judge": "judge_attrs", "fid-judge": "judge_fid"}[kind]
@@ -177,7 +190,6 @@ def recipe(kind: str, size: int | None = None, teacher: str | None = None, n_ima
     `lr`, `seed`); `unet` (a `UNetConfig`) replaces the unconditional model's architecture; `changes` are
     `Recipe.with_changes` (`--set`)."""
     kind = canonical_kind(kind)
-    name = shipped_name(kind, size, teacher)
     builders = {"uncond": _uncond, "pose": _pose, "latent": _latent, "vae": _vae, "distill": _distill, "prior": _prior,
                 "judge": _attribute_judge, "fid-judge": _fid_judge, "pose-judge": _pose_judge}
     if kind in ("judge", "fid-judge", "pose-judge"):
@@ -186,6 +198,7 @@ def recipe(kind: str, size: int | None = None, teacher: str | None = None, n_ima
         if bad: raise ValueError(f"zizi train {kind}: {bad} are not options of a judge (it takes {', '.join(sorted(allowed))})")
     if unet is not None and kind != "uncond": raise ValueError(f"zizi train {kind}: the UNet options belong to `zizi train uncond`")
     if method is not None and kind != "distill": raise ValueError(f"zizi train {kind}: --method belongs to `zizi train distill`")
+    name = shipped_name(kind, size, teacher, method)
     given = {**overrides, **({"method": method} if method is not None else {})}
     r = builders[kind](name=name, size=size, teacher=teacher, n_images=n_images, device=device, unet=unet, **given)
     r.rebuild = lambda more: recipe(kind, size, teacher, n_images, device, unet, method, **{**overrides, **more})
@@ -248,18 +261,22 @@ def _vae(name, n_images=None, device=None, **overrides) -> Recipe:
                   fit, judge_vae, measured=("scaling_factor",), extra_configs={"loss": VAELossConfig}, train_fields=_trainer_fields())
 
 DISTILL_STEPS = {"pose64": 900, "latent128": 1000}    # the shipped students' budgets (notebook 12)
-ADVERSARIAL_STEPS = 500                              # `--method adversarial`: a fine-tune of the shipped student (notebook 12 §12)
+ADVERSARIAL_STEPS = 900                              # `--method adversarial`: a fine-tune of the regression student (notebook 12 §12)
 
 def _distill(name, teacher=None, n_images=None, device=None, method=None, **overrides) -> Recipe:
     from zizi.distill import DistillConfig
     from zizi.pipeline import PosePipeline
     teacher = teacher or "pose64"
-    cfg = DistillConfig(teacher=teacher, **({"n_pairs": n_images} if n_images else {}), **({"method": method} if method else {}),
-                         **({"init": f"{teacher}_1step"} if method == "adversarial" else {}))   # a fine-tune of the shipped student
+    method = student_method(teacher, method)
+    adversarial = dict(init=shipped_name("distill", teacher=teacher, method="regression"),   # a fine-tune of the regression student,
+                       d_input="judge+highpass", adv_weight=0.333)                           # seen through the judge's eyes (§12)
+    cfg = DistillConfig(teacher=teacher, method=method, **({"n_pairs": n_images} if n_images else {}),
+                        **(adversarial if method == "adversarial" else {}))
     base = dict(max_steps=DISTILL_STEPS.get(teacher, 1000), batch_size=32, lr=2e-4, warmup_steps=50,
                 mixed_precision="auto", seed=0, sample_every=500, checkpoint_every=100)
-    if method == "adversarial":     # 150 discriminator-only steps, then 350 student steps: ~20 CPU-minutes at 64 px (notebook 12 §12)
-        base.update(max_steps=ADVERSARIAL_STEPS, batch_size=16, lr=1e-4, warmup_steps=cfg.d_warmup + 50, sample_every=250, checkpoint_every=50)
+    if method == "adversarial":     # 150 discriminator-only steps, then 750 student steps at a constant rate: ~36 CPU-minutes at 64 px
+        base.update(max_steps=ADVERSARIAL_STEPS, batch_size=16, lr=1e-4, warmup_steps=cfg.d_warmup + 50, min_lr_ratio=1.0,
+                    sample_every=300, checkpoint_every=50)
     train = _trainer_keys(base, overrides)
     def fit(r, out, progress=True):
         from zizi.distill import distill_pose_model
@@ -474,7 +491,7 @@ def ship_model_run(kind: str, out_dir: str | Path | None = None, dest: str | Pat
     model's folder in `data_dir()/pretrained`, allowed only when the run's recipe is the shipped one). A weights file whose
     tensors did not change is kept as it was (and said so). Returns `dest`."""
     from zizi.train import ship_model
-    shipped = recipe(kind, size=options.get("size"), teacher=options.get("teacher"))
+    shipped = recipe(kind, size=options.get("size"), teacher=options.get("teacher"), method=options.get("method"))
     final, made_by = _finished_run(kind, out_dir, recipe(kind, **options))
     if dest is None:
         if shipped.name not in SHIPPED_MODELS: raise ValueError(f"{shipped.name} is not a shipped model: give --dest to ship it")
@@ -503,7 +520,7 @@ def record_run(kind: str, results: str | Path, out_dir: str | Path | None = None
     from zizi.train import train_minutes
     r = recipe(kind, **options)
     final, made_by = _finished_run(kind, out_dir, r)
-    shipped = recipe(kind, size=options.get("size"), teacher=options.get("teacher"))
+    shipped = recipe(kind, size=options.get("size"), teacher=options.get("teacher"), method=options.get("method"))
     entry = {"kind": r.kind, "changes": _plain(r.changes), "differs_from_shipped": weight_differences(shipped.to_dict(), made_by["recipe"]),
              "run": str(final.parent), "train_minutes": train_minutes(final), "metrics": r.judge(final)}
     write_results(results, entry, key=("variants", r.name), command=command or made_by["command"])
