@@ -61,7 +61,7 @@ def export_partial(run: Path, name: str = "partial") -> Path:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True, help="the run folder (its final/ holds the student and history.json)")
-    ap.add_argument("--student", default="pose64_1step", help="the regression student to compare with")
+    ap.add_argument("--student", default="pose64_1step_regression", help="the regression student to compare with")
     ap.add_argument("--teacher", default="pose64")
     ap.add_argument("--n", type=int, default=6)
     ap.add_argument("--out", default=str(ROOT / "nbs/results/distill_adversarial"))
