@@ -18,7 +18,8 @@ from .core import data_dir, get_device, image_grid, mixed_precision_for, save_gi
 
 # %% auto #0
 __all__ = ['performer_grid', 'pose_to_performer_strip', 'rendered_dance', 'noise_strip', 'schedule_figure', 'generated_grid',
-           'generated_dance', 'demo', 'load_pose_files', 'parse_attrs', 'report_skipped', 'generate', 'performers']
+           'generated_dance', 'demo', 'load_pose_files', 'parse_attrs', 'report_skipped', 'generate', 'performers',
+           'info', 'parse_changes', 'main']
 
 # %% ../nbs/90_cli.ipynb #22484fbc
 def performer_grid(n: int = 16, size: int = 64, seed: int = 0) -> np.ndarray:
@@ -203,3 +204,327 @@ def performers(out: str | Path, n: int = 16, model: str | None = None, prior: st
         (out / "attrs.json").write_text(json.dumps([attrs_to_names(a) for a in res["attrs"]], indent=1) + "\n")
         files["attrs"] = out / "attrs.json"
     return files
+
+# %% ../nbs/90_cli.ipynb #a19cbf55
+def info() -> dict:
+    """Versions (and the checkout's commit), the device zizi picks and its mixed-precision mode, the shipped pose models,
+    and the runtime the live default runs in (`Performer.from_pretrained()`'s `runtime`: on a CPU measured once, then
+    read from the cache)."""
+    import diffusers, accelerate, onnxruntime, openvino, zizi
+    from zizi.pipeline import DEFAULT_POSE_MODEL, shipped_pose_models
+    from zizi.realtime import DEFAULT_LIVE_MODEL, Performer
+    from zizi.results import git_commit
+    dev = get_device()
+    live = Performer.from_pretrained(device=dev)
+    measured = "" if not live.runtime_ms else " (ms per network call: " + ", ".join(f"{k} {v}" for k, v in live.runtime_ms.items()) + ")"
+    return {"zizi": zizi.__version__, "commit": git_commit() or "(not a git checkout)", "torch": torch.__version__,
+            "diffusers": diffusers.__version__, "accelerate": accelerate.__version__, "onnxruntime": onnxruntime.__version__,
+            "openvino": openvino.get_version(), "device": str(dev), "mixed_precision": mixed_precision_for(dev),
+            "threads": torch.get_num_threads(), "data": str(data_dir()),
+            "pose_models": f"{' '.join(shipped_pose_models())} (default {DEFAULT_POSE_MODEL})",
+            "live": f"{DEFAULT_LIVE_MODEL}, runtime {live.runtime}{measured}"}
+
+def _in_notebook() -> bool:
+    return "ipykernel" in sys.modules or "IN_TEST" in __import__("os").environ
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zizi", description="zizi: pose-driven diffusion for live drag performance.")
+    sub = p.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("demo", help="generated performers, a live dance and the renderer's pictures into a folder")
+    d.add_argument("--out", default="zizi-demo", help="output folder (default: ./zizi-demo)")
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--quick", action="store_true", help="fewer, smaller pictures (for CI)")
+    d.add_argument("--model", default=None, help="the pose model of the generated grid (default: the pipeline's default)")
+    d.add_argument("--live-model", default=None, help="the model of the generated dance (default: the Performer's, a one-step student)")
+    d.add_argument("--no-models", action="store_true", help="only the renderer's pictures")
+    sub.add_parser("info", help="print versions, the commit, device, mixed-precision mode, the shipped pose models and the live runtime")
+    ex = sub.add_parser("export", help="a pose model's live network as ONNX (notebook 12b): unet.onnx (+ decoder.onnx) and zizi_export.json")
+    ex.add_argument("model", help="a shipped pose model name (pose64_1step) or a folder")
+    ex.add_argument("--out", required=True, help="the folder to write (replaced if it exists)")
+    from zizi.recipes import KIND_ALIASES, KINDS
+    t = sub.add_parser("train", help="train any shipped kind of model (notebook 15): uncond, pose, prior, vae, latent, distill, "
+                       "judge, fid-judge, pose-judge; resumable; --set FIELD=VALUE for a variant; --ship judges it and copies it "
+                       "into data/pretrained; --results adds it to a results table",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="kinds:\n" + "\n".join(f"  {k:11s} {v}" for k, v in KINDS.items()) +
+                              "".join(f"\n  {a:11s} the former name of {k}, still accepted" for a, k in KIND_ALIASES.items()) +
+                              "\n\nwithout options, each kind trains the recipe of its shipped model; `zizi train --list` lists them"
+                              "\n\na variant, into runs/<name>_<changes>, added to a table when it is finished:\n"
+                              "  zizi train pose --size 32 --set pose_loss_weight=16 --results nbs/results/pose_recipe_variants.json")
+    t.add_argument("kind", nargs="?", default="uncond", choices=[*KINDS, *KIND_ALIASES], help="what to train (default uncond)")
+    t.add_argument("--list", action="store_true", help="list the shipped models and the command that makes each")
+    t.add_argument("--out", default=None, help="run folder: checkpoints/, samples/, final/ (default runs/<model name>)")
+    t.add_argument("--ship", action="store_true", help="judge the finished run and copy it (fp16) to --dest")
+    t.add_argument("--dest", default=None, help="where --ship copies the model (default: data/pretrained/<model name>, "
+                                                "only for a run of the shipped recipe)")
+    t.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="changes",
+                   help="change one thing in the recipe, repeatable: a field of the model's config (pose_loss_weight=16; "
+                        "unet.num_heads=1 inside a nested config), a training hyper-parameter (max_steps=300), or loss.FIELD "
+                        "(vae), distill.FIELD (distill); VALUE is read as JSON (16, true, [1,2,3]) or else as text")
+    t.add_argument("--results", default=None, metavar="FILE",
+                   help="when the run is finished, judge it as --ship would and add it to this JSON table under variants/<name>")
+    t.add_argument("--size", type=int, default=None, help="image size: uncond 32 (any multiple of the UNet's), pose 32|64, judge 32|64|128, fid-judge 32|64")
+    t.add_argument("--teacher", default=None, help="distill: the shipped pose model to distil (pose64 or latent128)")
+    t.add_argument("--method", default=None, choices=["regression", "consistency", "adversarial"],
+                   help="distill: regression onto the teacher's ends (the shipped students'), consistency distillation, or adversarial "
+                        "(a discriminator against the renderer's truth, fine-tuning the shipped student; notebook 12 §12)")
+    t.add_argument("--n-images", type=int, default=None, help="training renders (distill: teacher trajectories); default the recipe's")
+    t.add_argument("--steps", "--max-steps", dest="steps", type=int, default=None, help="optimizer steps (default the recipe's)")
+    t.add_argument("--batch", type=int, default=None)
+    t.add_argument("--lr", type=float, default=None)
+    t.add_argument("--seed", type=int, default=None)
+    t.add_argument("--device", default=None)
+    tr = t.add_argument_group("Trainer runs (all kinds but the judges)")
+    tr.add_argument("--grad-accum", type=int, default=None)
+    tr.add_argument("--warmup", type=int, default=None)
+    tr.add_argument("--checkpoint-every", type=int, default=None)
+    tr.add_argument("--sample-every", type=int, default=None)
+    tr.add_argument("--mixed-precision", default=None, choices=["auto", "no", "bf16", "fp16"])
+    un = t.add_argument_group("uncond only: the model")
+    un.add_argument("--prediction", default=None, choices=["eps", "x0", "v"])
+    un.add_argument("--schedule", default=None)
+    un.add_argument("--min-snr-gamma", type=float, default=None)
+    un.add_argument("--base-channels", type=int, default=None)
+    un.add_argument("--channel-mults", default=None, help="comma-separated width multipliers, one per level (default 1,2,2,4)")
+    un.add_argument("--attention-levels", default=None, help="comma-separated levels with self-attention, -1 = lowest (default -2,-1)")
+    un.add_argument("--self-condition", action="store_true", help="self-conditioning: the UNet also reads its previous x0 estimate")
+    g = sub.add_parser("generate", help="pose files (.npy COCO-17, or OpenPose / MediaPipe / COCO .json) -> images by a pose model")
+    g.add_argument("poses", nargs="+", help=".npy files of (17, 3) / (N, 17, 3) poses in [0, 1], or .json pose files "
+                   "(OpenPose, MediaPipe or COCO, detected)")
+    g.add_argument("--out", required=True, help="a folder for one PNG per pose, or a .gif path for one frame per pose")
+    g.add_argument("--model", default=None, help="a shipped model name (pose32) or a folder (default: the pipeline's default)")
+    g.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="an attribute, repeatable; others from --seed")
+    g.add_argument("--steps", type=int, default=None, help="sampler steps (default 15; a distilled student: 1)")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default 2; a distilled student: 1)")
+    g.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the saved images")
+    g.add_argument("--fps", type=float, default=12)
+    g.add_argument("--width", type=float, default=None, help=f"the camera's image width: {_FRAMING_HELP}")
+    g.add_argument("--height", type=float, default=None, help="the camera's image height (see --width)")
+    g.add_argument("--no-attrs", action="store_true", help="draw without attributes (a model fine-tuned on your frames: zizi finetune)")
+    _person_option(g); _skip_bad_option(g, "pose files")
+    f = sub.add_parser("performers", help="performers from nothing: poses from the pose prior (notebook 09e), images by a pose model")
+    f.add_argument("--out", required=True, help="folder for performers.png (a grid), poses.npy and attrs.json")
+    f.add_argument("-n", "--n", type=int, default=16, help="how many performers")
+    f.add_argument("--model", default=None, help="a shipped pose model name (pose32) or a folder (default: the pipeline's default)")
+    f.add_argument("--prior", default=None, help="a pose prior folder (default: the shipped data/pretrained/poseprior)")
+    f.add_argument("--steps", type=int, default=None, help="sampler steps (default 15; a distilled student: 1)")
+    f.add_argument("--seed", type=int, default=0)
+    f.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default 1)")
+    f.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the grid")
+    ft = sub.add_parser("finetune", help="fine-tune a pose model on your frames + pose files (notebook 09f; resumes if --out has a checkpoint)")
+    ft.add_argument("frames", help="a folder of images with per-frame pose files (OpenPose <stem>_keypoints.json, MediaPipe "
+                    "<stem>.json) or one COCO person_keypoints.json")
+    ft.add_argument("--out", required=True, help="run folder: checkpoints/, samples/, final/ (what --model of zizi generate takes)")
+    ft.add_argument("--base", default=None, help="the pose model to start from: a shipped name (pose32) or a folder (default: the pipeline's default)")
+    ft.add_argument("--steps", type=int, default=300)
+    ft.add_argument("--batch", type=int, default=16)
+    ft.add_argument("--lr", type=float, default=None, help="learning rate (default: FinetuneConfig's)")
+    ft.add_argument("--keypoints", default=None, help="a COCO person_keypoints.json, or 'openpose' (default: detected)")
+    ft.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE",
+                    help="teach the frames as these attributes (all seven) instead of as no attributes")
+    ft.add_argument("--no-flip", action="store_true", help="do not mirror frames (e.g. when the look is asymmetric)")
+    ft.add_argument("--seed", type=int, default=0)
+    ft.add_argument("--device", default=None)
+    _person_option(ft); _skip_bad_option(ft, "frames whose keypoints")
+
+    pf = sub.add_parser("perform", help="stream poses through a live Performer (notebook 13) into a GIF, an MP4 or a folder of frames")
+    pf.add_argument("source", help="a .npy pose sequence (N, 17, 3), a folder of .json pose files, '-' for JSON lines on "
+                    "standard input (one pose per line, any format), or 'dance' (the built-in choreography)")
+    pf.add_argument("--out", required=True, help="dance.gif, dance.mp4 (needs the ffmpeg program) or a folder for one PNG per frame")
+    pf.add_argument("--frames", type=int, default=None, help="stop after this many frames")
+    pf.add_argument("--fps", type=float, default=12, help="frames per second of the GIF / MP4")
+    pf.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the saved frames")
+    _skip_bad_option(pf, "poses")
+    _live_options(pf)
+    sv = sub.add_parser("serve", help="serve a live Performer (notebook 14): poses over WebSocket/HTTP in, MJPEG/PNG frames out")
+    sv.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1; any other requires the printed token)")
+    sv.add_argument("--port", type=int, default=8765)
+    sv.add_argument("--token", default=None, help="the token requests must carry (default: generated when --host is not loopback)")
+    sv.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the served frames")
+    sv.add_argument("--max-message-bytes", type=int, default=65536, help="larger pose messages are refused before parsing")
+    sv.add_argument("--allow-origin", action="append", default=[], metavar="URL",
+                    help="let the page of this origin (e.g. a control tablet's http://192.168.1.30:8000) drive the show; "
+                         "repeatable (other web pages are refused)")
+    sv.add_argument("--osc", type=int, default=None, metavar="PORT", help="also read poses as OSC messages on this UDP port "
+                    "(/pose, /look/NAME, /seed)")
+    sv.add_argument("--osc-host", default="127.0.0.1", help="the OSC listen address (default 127.0.0.1; OSC has no token)")
+    sv.add_argument("--draw-in", default="auto", choices=["auto", "process", "thread"],
+                    help="where frames are drawn: a child process (auto on a CPU: the web server never stalls a frame) or a thread")
+    _live_options(sv)
+    return p
+
+_FRAMING_HELP = ("pixel coordinates (OpenPose, COCO) and MediaPipe's fractions are framed into the model's square by the "
+                 "centre crop; without --width/--height pixels are refused and MediaPipe's fractions taken as they are "
+                 "(right for a square camera only)")
+
+def _person(value: str):
+    "`--person`: largest, confident or an index (`zizi.pose.check_person`), with argparse's usage error otherwise."
+    from zizi.pose import check_person
+    try: return check_person(value)
+    except ValueError as e: raise argparse.ArgumentTypeError(str(e)) from None
+
+def _person_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--person", type=_person, default="largest", metavar="largest|confident|N",
+                   help="of several people in a frame: the largest visible box (default), the most confident, or the N-th (0 = first)")
+
+def _skip_bad_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--skip-bad", action="store_true", help=f"skip {what} the reader refuses, listing them, instead of stopping at the first")
+
+def _live_options(p: argparse.ArgumentParser) -> None:
+    "The `Performer` options `zizi perform` and `zizi serve` share."
+    from zizi.realtime import DEFAULT_LIVE_MODEL, DEFAULT_STEPS, PRECISIONS, RUNTIME_CHOICES
+    p.add_argument("--model", default=None, help=f"a shipped pose model name (pose32) or a folder (default {DEFAULT_LIVE_MODEL}, a one-step student)")
+    p.add_argument("--steps", type=int, default=None, help=f"sampler steps per frame (default: the model's own — 1 for a distilled "
+                                                            f"student — or {DEFAULT_STEPS} for a multi-step model)")
+    p.add_argument("--seed", type=int, default=0, help="the look: the noise and the attributes not given")
+    p.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE", help="an attribute, repeatable; others from --seed")
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the model's own, as --steps)")
+    p.add_argument("--width", type=float, default=None, help=f"the camera's image width: {_FRAMING_HELP}")
+    p.add_argument("--height", type=float, default=None, help="the camera's image height (see --width)")
+    _person_option(p)
+    p.add_argument("--img2img", type=float, default=0.0, help="start each frame from the previous one noised this deep (0 = off)")
+    p.add_argument("--still", type=float, default=0.0, help="skip the network while no joint moves more than this fraction of the frame")
+    p.add_argument("--precision", default="auto", choices=list(PRECISIONS),
+                   help="the network's precision; auto: fp32 on a CPU (measured no slower at batch 1), a GPU's reduced precision; "
+                        "int8: a latent model's decoder in int8 (ONNX Runtime)")
+    p.add_argument("--compile", action="store_true", help="torch.compile the network: faster frames, after a first frame that "
+                                                          "waits for the compile (seconds to minutes; needs a C++ compiler on a CPU)")
+    p.add_argument("--threads", type=int, default=None, help="torch threads (default 1: steady while other programs run; "
+                                                             "2 is faster on an otherwise idle 2-core machine)")
+    p.add_argument("--runtime", default="auto", choices=list(RUNTIME_CHOICES),
+                   help="what runs the network: auto (on a CPU the fastest measured here, exported once into the user's "
+                        "cache; torch on a GPU or with --compile/--precision bf16), or torch, onnxruntime, openvino")
+    p.add_argument("--lanes", type=int, default=None, help="frames drawn side by side, one a thread, while streaming a source "
+                   "(zizi perform): default one per core up to 2 when each frame depends only on its pose (not with "
+                   "--img2img/--still); 1 draws one at a time")
+    p.add_argument("--device", default=None)
+
+def _performer_options(args) -> dict:
+    "`Performer` options from the shared command-line flags."
+    from zizi.live import RANDOM
+    opts = dict(steps=args.steps, seed=args.seed, attrs=parse_attrs(args.attr) or RANDOM, width=args.width, height=args.height,
+                person=args.person, img2img=args.img2img, still=args.still, precision=args.precision, compile=args.compile,
+                runtime=args.runtime,
+                **({} if args.threads is None else {"threads": args.threads}), **({} if args.lanes is None else {"lanes": args.lanes}))
+    return opts if args.guidance is None else {**opts, "guidance": args.guidance}
+
+def _perform(args) -> None:
+    from zizi.realtime import format_report, perform
+    report = perform(args.source, args.out, args.model, fps=args.fps, scale=args.scale, limit=args.frames, device=args.device,
+                     skip_bad=args.skip_bad, **_performer_options(args))
+    print(f"zizi perform: {format_report(report)}")
+
+def _serve(args, run: bool = True):
+    "Build the uvicorn server for `zizi serve` (printing its URL and token) and run it unless `run` is False; returns it."
+    from zizi.serve import ServeConfig, log_to_stderr, make_server
+    cfg = ServeConfig(host=args.host, port=args.port, token=args.token, max_message_bytes=args.max_message_bytes, scale=args.scale,
+                      allow_origins=tuple(args.allow_origin), osc_port=args.osc, osc_host=args.osc_host, draw_in=args.draw_in)
+    server = make_server(args.model, cfg, args.device, **_performer_options(args))
+    if run:
+        log_to_stderr()                                                  # one line per refused request or OSC message
+        try: server.run()
+        except KeyboardInterrupt: print("zizi serve: stopped", flush=True)   # uvicorn re-raises Ctrl-C after its shutdown
+    return server
+
+def _uncond_unet(args):
+    "The UNet of `zizi train uncond` when any of its architecture flags is given (else None: the recipe's)."
+    if args.base_channels is None and args.channel_mults is None and args.attention_levels is None and not args.self_condition:
+        return None
+    from zizi.unet import UNetConfig
+    ints = lambda s: tuple(int(v) for v in s.split(",") if v.strip())
+    return UNetConfig(base_channels=args.base_channels or 32, channel_mults=ints(args.channel_mults or "1,2,2,4"),
+                      attention_levels=ints(args.attention_levels or "-2,-1"), num_heads=4, self_condition=args.self_condition)
+
+def parse_changes(items: list[str]) -> dict:
+    "`['pose_loss_weight=16', 'unet.attention_levels=[1,2,3]']` -> `{'pose_loss_weight': 16, 'unet.attention_levels': [1, 2, 3]}` (values as JSON, else text)."
+    pairs = [s.split("=", 1) for s in items]
+    bad = [s for s, kv in zip(items, pairs) if len(kv) != 2 or not kv[0].strip()]
+    if bad: raise ValueError(f"--set expects FIELD=VALUE (e.g. pose_loss_weight=16), got {bad}")
+    def value(v: str):
+        try: return json.loads(v)
+        except json.JSONDecodeError: return v
+    return {k.strip(): value(v.strip()) for k, v in pairs}
+
+def _train_options(args) -> dict:
+    "`zizi.recipes.recipe` options from the flags given (None = the recipe's own)."
+    opts = dict(changes=parse_changes(args.changes) or None, size=args.size, teacher=args.teacher, method=args.method, n_images=args.n_images, device=args.device, unet=_uncond_unet(args),
+                max_steps=args.steps, batch_size=args.batch, lr=args.lr, seed=args.seed, grad_accum=args.grad_accum,
+                warmup_steps=args.warmup, checkpoint_every=args.checkpoint_every, sample_every=args.sample_every,
+                mixed_precision=args.mixed_precision, prediction=args.prediction, schedule=args.schedule,
+                min_snr_gamma=args.min_snr_gamma)
+    return {k: v for k, v in opts.items() if v is not None}
+
+def _train(args) -> None:
+    from zizi.recipes import SHIPPED_MODELS, record_run, ship_model_run, train_model
+    if args.list:
+        w = max(map(len, SHIPPED_MODELS))
+        for m in SHIPPED_MODELS.values(): print(f"{m.name:{w}s} {m.command}")
+        return
+    opts, command = _train_options(args), "zizi " + " ".join(args.argv)
+    if args.ship:
+        dest = ship_model_run(args.kind, args.out, args.dest, command=command, **opts)
+        info = json.loads((dest / "metrics.json").read_text())
+        print(f"zizi train {args.kind}: shipped {dest}\n" + json.dumps(info["metrics"], indent=1)[:2000])
+        return
+    if args.dest: raise ValueError("--dest is where --ship copies a model: give it with --ship")
+    r, out = train_model(args.kind, args.out, command=command, **opts)
+    done = (out / "final" / "made_by.json").exists()
+    print(f"zizi train {args.kind}: " + (f"{r.name} finished in {out / 'final'}" + ("" if args.results else f"; ship it with: {command} --ship")
+                                         if done else f"stopped before the end; run the same command to resume ({out})"))
+    if done and args.results:
+        entry = record_run(args.kind, args.results, args.out, command=command, **opts)
+        print(f"zizi train {args.kind}: {r.name} added to {args.results}\n" + json.dumps(entry["metrics"], indent=1)[:2000])
+
+def _finetune(args) -> None:
+    from zizi.finetune import FinetuneConfig, finetune_pose_model
+    given = {k: v for k, v in dict(base=args.base, lr=args.lr).items() if v is not None}
+    cfg = FinetuneConfig(steps=args.steps, batch_size=args.batch, flip=not args.no_flip, seed=args.seed, device=args.device, **given)
+    attrs = parse_attrs(args.attr) or None
+    tr = finetune_pose_model(args.frames, args.out, cfg, keypoints=args.keypoints, attrs=attrs, person=args.person, skip_bad=args.skip_bad)
+    then = f"zizi generate POSES --model {args.out} --out {Path(args.out) / 'drawn'}" + ("" if attrs else " --no-attrs")
+    print(f"zizi finetune: step {tr.step}/{cfg.steps} from {cfg.base}; model in {Path(args.out) / 'final'}\n"
+          f"  next: {then}")
+
+def _export(args) -> None:
+    from zizi.export import SPEC_FILE, export_pipeline
+    from zizi.pipeline import PosePipeline
+    pipe = PosePipeline.from_pretrained(args.model, "cpu")
+    spec = export_pipeline(pipe, args.out, source=str(pipe.path))
+    files = [spec["unet"]["file"], *([spec["decoder"]["file"]] if "decoder" in spec else []), SPEC_FILE]
+    print(f"zizi export: {args.model} -> {Path(args.out)}: {', '.join(files)}; inputs {', '.join(spec['unet']['inputs'])}")
+
+def main(argv: list[str] | None = None) -> int:
+    "Entry point of the `zizi` console script."
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser().parse_args(argv)
+    args.argv = argv
+    if args.command == "demo":
+        m = demo(args.out, quick=args.quick, seed=args.seed, model=args.model, live_model=args.live_model, models=not args.no_models)
+        print(f"zizi demo: wrote {len(m['files'])} files to {Path(args.out).resolve()} in {m['seconds']} s")
+        for k, v in m["models"].items(): print(f"  {k} drawn by {v['model']} ({v['steps']} step(s), guidance {v['guidance']})")
+        for k, v in m["files"].items(): print(f"  {k:18s} {Path(args.out) / v}")
+    elif args.command == "train":
+        _train(args)
+    elif args.command == "generate":
+        files = generate(args.poses, args.out, args.model, parse_attrs(args.attr), args.steps, args.seed, args.guidance,
+                         args.scale, args.fps, args.width, args.height, args.no_attrs, args.person, args.skip_bad)
+        print(f"zizi generate: wrote {len(files)} file(s): {files[0]}{' ...' if len(files) > 1 else ''}")
+    elif args.command == "performers":
+        files = performers(args.out, args.n, args.model, args.prior, args.steps, args.seed, args.guidance, args.scale)
+        print(f"zizi performers: {args.n} performers from nothing in {files['grid']} (their poses: {files['poses']})")
+    elif args.command == "finetune":
+        _finetune(args)
+
+    elif args.command == "perform":
+        _perform(args)
+    elif args.command == "serve":
+        _serve(args)
+    elif args.command == "info":
+        for k, v in info().items(): print(f"{k:16s} {v}")
+    elif args.command == "export":
+        _export(args)
+    return 0
+
+if __name__ == "__main__" and not _in_notebook():      # `python -m zizi.cli` / `accelerate launch -m zizi.cli train ...`
+    sys.exit(main())
