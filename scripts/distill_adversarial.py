@@ -38,7 +38,7 @@ def head_crop(images: np.ndarray, poses: np.ndarray, half: int = 10) -> np.ndarr
 
 
 def export_partial(run: Path, name: str = "partial") -> Path:
-    "The latest checkpoint of an unfinished adversarial run as a model folder `run/<name>` (EMA weights), for judging."
+    "The latest checkpoint of an unfinished adversarial run as a model folder `run/<name>` (EMA weights; a latent run's first stage in `vae/`), for judging."
     import shutil
     from zizi.distill import DistillConfig, distill_pose_model
     rec = json.loads((run / "recipe.json").read_text())
@@ -49,6 +49,8 @@ def export_partial(run: Path, name: str = "partial") -> Path:
     dest = run / name
     if dest.exists(): shutil.rmtree(dest)
     tr.ema_model().save_pretrained(dest)
+    vae = tr.adversary.first_stage                                                   # a latent student decodes with its teacher's VAE
+    if vae is not None: vae.save_pretrained(dest / "vae")
     (dest / "history.json").write_text(json.dumps(tr.history))
     (dest / "recipe.json").write_text(json.dumps(rec, indent=2))
     (dest / "sampling.json").write_text(json.dumps({"steps": 1, "guidance": 1.0, "teacher": rec["distill"]["teacher"],

@@ -245,7 +245,9 @@ def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, ca
                        progress: bool = True, until: int | None = None, **train_kw):
     """Distil `cfg.teacher` into a one-step student in `out_dir` (resuming): cache the teacher's trajectories, start the
     student from the teacher's weights (or `cfg.init`'s), train it with the Trainer on `cfg.method`'s loss (`distill_loss_fn`;
-    "adversarial": `AdversarialTrainer` on renders of the conditions, §12, no cache unless the anchor is the teacher). When it ends, `final/` is a pose
+    "adversarial": `AdversarialTrainer` on renders of the conditions, §12, no cache unless the anchor is the teacher; a
+    latent student's drawings are decoded by the teacher's frozen first stage and judged against renders at the image
+    size). When it ends, `final/` is a pose
     model folder `PosePipeline` loads (with the teacher's first stage, if any) whose `sampling.json` says 1 step,
     guidance 1. Returns the Trainer."""
     from zizi.train import TrainConfig, write_recipe
@@ -254,8 +256,6 @@ def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, ca
     teacher = PosePipeline.from_pretrained(cfg.teacher)
     mc = teacher.config
     adversarial = cfg.method == "adversarial"
-    if adversarial and teacher.vae is not None:
-        raise ValueError(f"method='adversarial' is built for pixel students (pose64); {cfg.teacher} is a latent model")
     tcfg = TrainConfig(out_dir=str(out_dir), prediction=mc.prediction, schedule=mc.schedule, n_train_steps=mc.n_train_steps, **train_kw)
     recipe = {"kind": "distilled_pose_model", "distill": cfg.to_dict(), "model": mc.to_dict(), "train": tcfg.to_dict()}
     write_recipe(out_dir, recipe, compare=("kind", "distill", "model"))
@@ -270,9 +270,11 @@ def distill_pose_model(out_dir: str | Path, cfg: DistillConfig | None = None, ca
     sample_fn = None if teacher.vae is not None else student_preview_fn()
     ac = NoiseSchedule.from_kind(mc.schedule, mc.n_train_steps).alphas_cumprod
     if adversarial:
-        data = (RenderedConditions.from_trajectories(TrajectoryDataset(cache), mc.size) if cache is not None
-                else RenderedConditions.from_config(cfg, mc.size))
-        adversary = AdversarialLoss(cfg, mc, ac, copy.deepcopy(start).cpu().float() if cfg.anchor == "init" else None)
+        size = teacher.image_size                      # renders at the image size: 128 px for a 32×32 latent model
+        data = (RenderedConditions.from_trajectories(TrajectoryDataset(cache), size) if cache is not None
+                else RenderedConditions.from_config(cfg, size, channels=mc.unet.out_channels, noise_size=mc.size))
+        adversary = AdversarialLoss(cfg, mc, ac, copy.deepcopy(start).cpu().float() if cfg.anchor == "init" else None,
+                                    first_stage=teacher.vae)
         trainer = AdversarialTrainer(student, data, tcfg, adversary, sample_fn=sample_fn)
     else:
         trainer = Trainer(student, TrajectoryDataset(cache), tcfg, sample_fn=sample_fn, loss_fn=distill_loss_fn(cfg, mc, ac))
@@ -395,21 +397,24 @@ def d_accuracy(real: torch.Tensor, fake: torch.Tensor) -> float:
 
 # %% ../nbs/12_distill.ipynb #8887e6f3
 class RenderedConditions(torch.utils.data.Dataset):
-    """Conditions with the renderer's truth: `noise` (C, H, W), `pose`, `attrs`, `truth` (the render of the condition,
-    3×H×W in [-1, 1]) and, when given, the teacher's sample `x0` from the same noise — what adversarial distillation batches."""
+    """Conditions with the renderer's truth: `noise` (C, h, w), `pose`, `attrs`, `truth` (the render of the condition,
+    3×H×W in [-1, 1], H = W = `size`) and, when given, the teacher's sample `x0` from the same noise — what adversarial
+    distillation batches. The noise is the model's input: `channels` × `noise_size`² (default `size`; a latent model's
+    4×32×32 beside 128 px renders)."""
     def __init__(self, poses, attrs, size: int, noise: torch.Tensor | None = None, x0: torch.Tensor | None = None,
-                 channels: int = 3, noise_seed: int = 0):
+                 channels: int = 3, noise_seed: int = 0, noise_size: int | None = None):
         from zizi.renderer import render_performers
         self.poses = torch.as_tensor(np.asarray(poses, dtype=np.float32))
         self.attrs = torch.as_tensor(np.asarray(attrs, dtype=np.int64))
         self.truth = torch.from_numpy(render_performers(np.asarray(poses), np.asarray(attrs), size)).permute(0, 3, 1, 2).contiguous()
-        self.noise, self.x0, self.shape, self.noise_seed = noise, x0, (channels, size, size), noise_seed
+        ns = noise_size or size
+        self.noise, self.x0, self.shape, self.noise_seed = noise, x0, (channels, ns, ns), noise_seed
     @classmethod
-    def from_config(cls, cfg: DistillConfig, size: int, channels: int = 3) -> RenderedConditions:
+    def from_config(cls, cfg: DistillConfig, size: int, channels: int = 3, noise_size: int | None = None) -> RenderedConditions:
         "`cfg.n_pairs` conditions of `cfg.data_seed`'s stream, file by file as `chunk_conditions` draws them (no teacher needed)."
         parts = [chunk_conditions(cfg, i, min(cfg.chunk, cfg.n_pairs - i * cfg.chunk)) for i in range(-(-cfg.n_pairs // cfg.chunk))]
         return cls(np.concatenate([p for p, _ in parts]), np.concatenate([a for _, a in parts]), size, channels=channels,
-                   noise_seed=cfg.data_seed)
+                   noise_seed=cfg.data_seed, noise_size=noise_size)
     @classmethod
     def from_trajectories(cls, ds: TrajectoryDataset, size: int) -> RenderedConditions:
         "The conditions, starting noises and teacher samples of a trajectory cache, with their renders."
@@ -427,15 +432,36 @@ class AdversarialLoss:
     noise; the discriminator takes `d_steps` steps on (renders, the student's drawings) with the hinge loss and
     R1; then — after `d_warmup` discriminator-only steps — the student's loss is `anchor_weight` × the distance to the
     anchor (the render, the starting student's own drawing or the teacher's sample) plus `adv_weight` × the hinge
-    generator loss. The discriminator, its optimizer and the step are state the `AdversarialTrainer` checkpoints."""
-    def __init__(self, cfg: DistillConfig, model_config, alphas_cumprod: torch.Tensor, init_model: torch.nn.Module | None = None):
+    generator loss. The discriminator, its optimizer and the step are state the `AdversarialTrainer` checkpoints.
+
+    A latent student (`first_stage`: the teacher's VAE, kept frozen — no parameter of it trains or is saved) predicts
+    latents; `image` decodes them with `zizi.vae.decode_latents` (the pipeline's decode: ÷ scaling_factor, the decoder)
+    *inside* the graph, so the discriminator's verdict reaches the student through the decoder, and the discriminator
+    (and the judge of `d_input="judge+highpass"`) works at the image size. Its `"truth"` anchor is the pseudo-Huber
+    (`loss`) distance of the *decoded image* to the render at the image size, not a latent distance to the VAE's encoding
+    of the render: the decoded image is computed for the discriminator anyway (the anchor adds one subtraction, where the
+    latent anchor would encode every render first), it is the object the renders, the discriminator and every measure
+    (SSIM, FID, the judges) see, the VAE's own reconstruction error is not built into the target, and it keeps the
+    balance `adv_weight` was tuned for at 64 px — a pixel-space distance beside a hinge loss on pixels. The "init" and
+    "teacher" anchors stay latent distances (their targets are latents)."""
+    def __init__(self, cfg: DistillConfig, model_config, alphas_cumprod: torch.Tensor, init_model: torch.nn.Module | None = None,
+                 first_stage: torch.nn.Module | None = None):
+        from zizi.vae import first_stage_factor
         self.cfg, self.model_config, self.ac = cfg, model_config, alphas_cumprod
-        self.disc = ProjectionDiscriminator(cfg.d_channels, cfg.d_input, size=model_config.size)
+        self.first_stage = None if first_stage is None else copy.deepcopy(first_stage).cpu().float().eval().requires_grad_(False)
+        self.image_size = model_config.size * (first_stage_factor(first_stage) if first_stage is not None else 1)
+        self.disc = ProjectionDiscriminator(cfg.d_channels, cfg.d_input, size=self.image_size)
         self.opt = torch.optim.Adam(self.disc.parameters(), lr=cfg.d_lr, betas=(0.0, 0.99))
         self.t = int(make_timesteps(model_config.n_train_steps, 1)[0])
         self.init_model = init_model.eval().requires_grad_(False) if init_model is not None else None
         if cfg.anchor == "init" and init_model is None: raise ValueError("anchor='init' needs the starting student (init_model)")
         self.step, self.stats = 0, []
+
+    def image(self, x0: torch.Tensor) -> torch.Tensor:
+        "The student's x0 as an image, not clamped: itself (a pixel student), or decoded by the frozen first stage (differentiably)."
+        if self.first_stage is None: return x0
+        from zizi.vae import decode_latents
+        return decode_latents(self.first_stage.to(x0.device), x0).float()
 
     def d_update(self, real: torch.Tensor, fake: torch.Tensor, pose: torch.Tensor, attrs: torch.Tensor) -> dict:
         "One discriminator step on renders `real` and detached drawings `fake`; returns its loss, accuracy and R1."
@@ -453,7 +479,8 @@ class AdversarialLoss:
         train_g = self.step >= cfg.d_warmup
         with torch.set_grad_enabled(train_g):
             x0 = student_x0(model, noise, t, batch, self.model_config, self.ac)
-        fake, real = x0.clamp(-1, 1), batch["truth"]
+        img = self.image(x0)
+        fake, real = img.clamp(-1, 1), batch["truth"]
         d = [self.d_update(real, fake, batch["pose"], batch["attrs"]) for _ in range(cfg.d_steps)]
         stats = {k: float(np.mean([s[k] for s in d])) for k in d[0]}
         if not train_g:                                    # warm-up: the student stands still (no gradient, no update)
@@ -461,11 +488,11 @@ class AdversarialLoss:
             return torch.zeros((), device=noise.device, requires_grad=True)
         self.disc.requires_grad_(False)
         adv = g_hinge_loss(self.disc(fake, batch["pose"], batch["attrs"]))
-        if cfg.anchor == "truth": target = real
-        elif cfg.anchor == "teacher": target = batch["x0"]
+        if cfg.anchor == "truth": pred, target = img, real      # image space, at the image size
+        elif cfg.anchor == "teacher": pred, target = x0, batch["x0"]
         else:
-            with torch.no_grad(): target = student_x0(self.init_model, noise, t, batch, self.model_config, self.ac)
-        anchor = distance(x0, target, cfg.loss)
+            with torch.no_grad(): pred, target = x0, student_x0(self.init_model, noise, t, batch, self.model_config, self.ac)
+        anchor = distance(pred, target, cfg.loss)
         self.stats.append({**stats, "g_adv": adv.item(), "anchor": anchor.item()})
         return cfg.anchor_weight * anchor + cfg.adv_weight * adv
 
