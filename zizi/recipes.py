@@ -58,6 +58,7 @@ SHIPPED_MODELS = {m.name: m for m in [
     ShippedModel("latent128", "latent"),
     ShippedModel("pose64_1step_regression", "distill", (("teacher", "pose64"), ("method", "regression"))),
     ShippedModel("pose64_1step", "distill", (("teacher", "pose64"),)),
+    ShippedModel("latent128_1step_regression", "distill", (("teacher", "latent128"), ("method", "regression"))),
     ShippedModel("latent128_1step", "distill", (("teacher", "latent128"),)),
 ]}
 
@@ -79,7 +80,7 @@ def canonical_kind(kind: str) -> str:
     if kind not in KINDS: raise ValueError(f"unknown kind {kind!r}: expected one of {sorted(KINDS)}")
     return kind
 
-STUDENT_METHODS = {"pose64": "adversarial", "latent128": "regression"}   # how each shipped student is distilled (notebook 12)
+STUDENT_METHODS = {"pose64": "adversarial", "latent128": "adversarial"}   # how each shipped student is distilled (notebook 12)
 
 def student_method(teacher: str | None = None, method: str | None = None) -> str:
     "The distillation method `zizi train distill` uses: `method`, or the shipped student's of this teacher."
