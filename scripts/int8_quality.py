@@ -22,13 +22,11 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def view(pipe, folder: Path, unet_file: Path, decoder_file: Path | None):
-    """A copy of `pipe` drawing with the given ONNX files in ONNX Runtime (one thread) in the place of its UNet and decoder
-    (`folder`: the pipeline's export, whose fp32 UNet gives the view its inputs' layout)."""
-    from zizi.export import OnnxNet, RuntimeUNet, runtime_denoiser, runtime_first_stage
+def view(pipe, unet_file: Path, decoder_file: Path | None):
+    "A copy of `pipe` drawing with the given ONNX files in ONNX Runtime (one thread) in the place of its UNet and decoder."
+    from zizi.export import runtime_denoiser, runtime_first_stage
     v = copy.copy(pipe)
-    v.model = runtime_denoiser(pipe.model, folder, "onnxruntime", 1)                  # the exported UNet's view of the model ...
-    v.model.unet = RuntimeUNet(OnnxNet(unet_file, "onnxruntime", 1))                  # ... running this file of it
+    v.model = runtime_denoiser(pipe.model, unet_file.parent, "onnxruntime", 1, unet_file.name)
     v.vae = None if decoder_file is None else runtime_first_stage(pipe.vae, decoder_file.parent, "onnxruntime", 1, decoder_file.name)
     return v
 
@@ -99,7 +97,7 @@ def main() -> None:
             continue
         ref = None
         for label, (u, d) in variants.items():
-            scores, frames = judge(view(pipe, folder, u, d), args.n, fid_judge)
+            scores, frames = judge(view(pipe, u, d), args.n, fid_judge)
             ref = frames if ref is None else ref
             diff = np.abs(frames.astype(np.int16) - ref.astype(np.int16))
             row = {"model": name, "variant": label, **scores, "grey_mean": round(float(diff.mean()), 2), "grey_max": int(diff.max()),

@@ -211,11 +211,12 @@ class RuntimeFirstStage:
     def decode(self, z: torch.Tensor) -> SimpleNamespace:
         return SimpleNamespace(sample=self.net(z=z.float()).to(z.device))
 
-def runtime_denoiser(model: PoseModel, folder: str | Path, runtime: str, threads: int = 1) -> PoseModel:
-    "A view of `model` whose UNet is the exported one in `folder`, run by `runtime` (the model itself is left as it was)."
+def runtime_denoiser(model: PoseModel, folder: str | Path, runtime: str, threads: int = 1, file: str = "unet.onnx") -> PoseModel:
+    """A view of `model` whose UNet is the exported one in `folder` (`file`: e.g. a quantized one), run by `runtime` (the
+    model itself is left as it was)."""
     view = copy.copy(model)
     view._modules = dict(model._modules)                     # a shallow copy shares the submodule table: give it its own
-    view.unet = RuntimeUNet(OnnxNet(Path(folder) / "unet.onnx", runtime, threads))
+    view.unet = RuntimeUNet(OnnxNet(Path(folder) / file, runtime, threads))
     return view
 
 def runtime_first_stage(vae, folder: str | Path, runtime: str, threads: int = 1, file: str = "decoder.onnx"):
