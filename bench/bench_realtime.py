@@ -21,7 +21,9 @@ measured in the same run (2048x2048 matmuls, `--peak-seconds`, at the row's thre
 
 Rows, per student (`--models`; 64 px: pose64_1step, 128 px from 32x32x4 latents: latent128_1step):
   * default — `Performer.from_pretrained(name)` as a user gets it: `runtime="auto"` (the fastest runtime measured on this
-    CPU, `zizi.export.fastest_runtime`), one thread; the row says which runtime it resolved to;
+    CPU, `zizi.export.fastest_runtime`), one thread, a latent model decoding with the fast decoder its folder ships
+    (`vae_live/`, notebook 12c); the row says which runtime it resolved to; *default, own decoder*: the same with the
+    model's own first stage (`vae=None`), which the pipeline, the int8 row and the teachers use;
   * torch / onnxruntime / openvino — `Performer(runtime=...)` at 1 thread and (`--threads 1,2`) 2 threads;
   * variants (`--variants 0` leaves them out): *torch nchw* (fp32 in the default memory layout, what channels-last buys),
     *torch bf16* (bf16 weights), and with `--compile` *torch compiled* (torch.compile with frozen weights; its compile is
@@ -213,16 +215,21 @@ class Row:
         if record: self.frames.append(frame); self.timings.append(dict(self.drawer.timings)); self.rounds.append(round_)
 
 
-def build_rows(name: str, pipe: PosePipeline, threads: list[int], variants: bool, compile: bool) -> list[Row]:
-    "The rows of one student: default, each runtime at each thread count, the variants, the pipeline's call."
+def build_rows(name: str, pipe: PosePipeline, own: PosePipeline, threads: list[int], variants: bool, compile: bool) -> list[Row]:
+    """The rows of one student: default, each runtime at each thread count, the variants, the pipeline's call. `pipe` is
+    the model as `Performer.from_pretrained` loads it (a latent model with its fast `vae_live/` decoder, notebook 12c),
+    `own` as `PosePipeline.from_pretrained` does (its own first stage: the pipeline's reference, the int8 decoder)."""
     group = f"{pipe.image_size}px {'latent' if pipe.vae is not None else 'pixel'}"
     default = Performer(pipe, threads=DEFAULT_THREADS)                 # = Performer.from_pretrained(name): defaults, one thread
     rows = [Row(name, f"default ({default.runtime})", group, default, DEFAULT_THREADS, runtime=default.runtime)]
+    if own is not pipe:                                           # the same, decoding with the model's own first stage
+        d_own = Performer(own, threads=DEFAULT_THREADS)
+        rows.append(Row(name, f"default, own decoder ({d_own.runtime})", group, d_own, DEFAULT_THREADS, runtime=d_own.runtime))
     for t in threads:
         for rt in RUNTIMES:
             rows.append(Row(name, rt, group, Performer(pipe, threads=t, runtime=rt), t, runtime=rt))
     if pipe.vae is not None:                                      # a latent model's decoder in int8 (notebook 12b section 6)
-        rows.append(Row(name, "onnxruntime int8", group, Performer(pipe, threads=DEFAULT_THREADS, precision="int8"), DEFAULT_THREADS,
+        rows.append(Row(name, "onnxruntime int8", group, Performer(own, threads=DEFAULT_THREADS, precision="int8"), DEFAULT_THREADS,
                         runtime="onnxruntime", precision="int8"))
     if variants:
         rows.append(Row(name, "torch nchw", group, Performer(pipe, threads=DEFAULT_THREADS, channels_last=False), DEFAULT_THREADS))
@@ -231,7 +238,7 @@ def build_rows(name: str, pipe: PosePipeline, threads: list[int], variants: bool
                             precision="bf16"))
     if compile:
         rows.append(Row(name, "torch compiled", group, Performer(pipe, threads=DEFAULT_THREADS, compile=True), DEFAULT_THREADS))
-    rows.append(Row(name, "pipeline", group, PipelineCall(pipe, default.look), DEFAULT_THREADS))
+    rows.append(Row(name, "pipeline", group, PipelineCall(own, default.look), DEFAULT_THREADS))
     return rows
 
 
@@ -279,18 +286,23 @@ def summarise(row: Row, poses: np.ndarray, reference: Row | None, judge, peaks: 
     return out, stages
 
 
-def stream_rows(pipes: dict, poses: np.ndarray, blocks: int, block: int) -> list[dict]:
-    "Frames/s leaving `Performer.stream` (default lanes, one lane) and the pipeline's calls, taking turns block by block."
+def stream_rows(pipes: dict, owns: dict, poses: np.ndarray, blocks: int, block: int) -> list[dict]:
+    """Frames/s leaving `Performer.stream` (default lanes, one lane; a latent model also with its own decoder and with the
+    int8 one) and the pipeline's calls, taking turns block by block."""
     out = []
     for name, pipe in pipes.items():
+        own = owns[name]
         default = Performer(pipe, threads=DEFAULT_THREADS)
         one = Performer(pipe, threads=DEFAULT_THREADS, lanes=1, runtime=default.runtime)
         look = default.look
         drawers = {f"stream default ({default.runtime}, {default.lanes} lanes)": default.stream,
                    f"stream 1 lane ({one.runtime})": one.stream,
-                   "stream pipeline": lambda ps: (pipe(p, look, steps=1, seed=0, guidance=1.0)[0] for p in ps)}
-        if pipe.vae is not None:                                  # the decoder in int8, the default's lanes
-            int8 = Performer(pipe, threads=DEFAULT_THREADS, precision="int8")
+                   "stream pipeline": lambda ps: (own(p, look, steps=1, seed=0, guidance=1.0)[0] for p in ps)}
+        if own is not pipe:                                       # the model's own decoder, the default's lanes
+            d_own = Performer(own, threads=DEFAULT_THREADS)
+            drawers[f"stream own decoder ({d_own.runtime}, {d_own.lanes} lanes)"] = d_own.stream
+        if pipe.vae is not None:                                  # its own decoder in int8, the default's lanes
+            int8 = Performer(own, threads=DEFAULT_THREADS, precision="int8")
             drawers[f"stream int8 ({int8.runtime}, {int8.lanes} lanes)"] = int8.stream
         ms = {k: [] for k in drawers}
         for b in range(blocks + 1):                              # block 0 warms up
@@ -301,7 +313,7 @@ def stream_rows(pipes: dict, poses: np.ndarray, blocks: int, block: int) -> list
                 if b: ms[k].append(1e3 * (time.perf_counter() - t0) / n)
         ref = ms["stream pipeline"]
         for k, v in ms.items():
-            lanes = default.lanes if "default" in k or "int8" in k else 1
+            lanes = default.lanes if "default" in k or "int8" in k or "own decoder" in k else 1
             row = {"model": name, "kind": k, "runtime": default.runtime if "pipeline" not in k else "torch", "lanes": lanes,
                    "precision": "int8" if "int8" in k else "fp32",
                    "threads": DEFAULT_THREADS, "blocks": blocks, "block": block, "ms_per_frame": round(float(np.median(v)), 1),
@@ -341,12 +353,13 @@ def main() -> None:
     threads = [int(t) for t in args.threads.split(",")]
     machine, t_start = machine_info(), time.time()
 
-    pipes, skipped = {}, []
+    pipes, owns, skipped = {}, {}, []
     for spec in args.models:
         path = resolve_model(spec)
         if path is None:
             note = f"{spec}: no model folder with a config.json - skipped"; print("note:", note, flush=True); skipped.append(note); continue
-        pipes[spec] = PosePipeline.from_pretrained(path, device="cpu")
+        pipes[spec] = PosePipeline.from_pretrained(path, device="cpu", vae="live")     # as Performer.from_pretrained loads it
+        owns[spec] = pipes[spec] if pipes[spec].first_stage in (None, "vae") else PosePipeline.from_pretrained(path, device="cpu")
     if not pipes: sys.exit("no model to time")
     peaks = None
     if not args.no_peak:
@@ -359,12 +372,12 @@ def main() -> None:
     look = resolve_attrs(RANDOM, 0)                               # the Performer's default look (seed 0)
     fast, slow, references, flops = [], [], {}, {}
     for name, pipe in pipes.items():
-        rows = build_rows(name, pipe, threads, bool(args.variants), args.compile)
+        rows = build_rows(name, pipe, owns[name], threads, bool(args.variants), args.compile)
         fast += rows
         references[name] = rows[-1]
         torch_row = next(r for r in rows if r.kind == "torch")
         flops[name] = frame_flops(lambda: torch_row.drawer.step(held_out_dance(1)[0]))
-        slow += [r for r in slow_rows(name, pipe, look, not args.no_diffusers) if not (args.no_teachers and r.kind == "teacher")]
+        slow += [r for r in slow_rows(name, owns[name], look, not args.no_diffusers) if not (args.no_teachers and r.kind == "teacher")]
     for r in slow:
         if r.kind == "teacher": flops[(r.model, r.guidance)] = frame_flops(lambda: r.drawer.step(held_out_dance(1)[0]))
     setup_s = time.time() - t_setup
@@ -393,13 +406,13 @@ def main() -> None:
     goals = {}
     for name, pipe in pipes.items():
         group = references[name].group
-        d = next(r for r in out_rows if r["model"] == name and r["kind"].startswith("default"))
+        d = next(r for r in out_rows if r["model"] == name and r["kind"].startswith("default ("))
         want = GOALS.get(group, {}).get("fps")
         goals[name] = {"runtime": d["runtime"], "fps": d["fps"], "fps_goal": want, "fps_met": None if want is None else d["fps"] >= want,
                        "x_pipeline": d["x_pipeline"], "x_pipeline_goal": GOALS["x_pipeline"],
                        "x_pipeline_met": d["x_pipeline"] is not None and d["x_pipeline"] <= GOALS["x_pipeline"]}
     load_start_stream = [round(v, 2) for v in os.getloadavg()]
-    streams = stream_rows(pipes, held_out_dance(48), args.stream_blocks, args.block) if args.stream_blocks else []
+    streams = stream_rows(pipes, owns, held_out_dance(48), args.stream_blocks, args.block) if args.stream_blocks else []
     for name in pipes:
         s = next((r for r in streams if r["model"] == name and r["kind"].startswith("stream default")), None)
         if s is None: continue
@@ -407,6 +420,9 @@ def main() -> None:
         goals[name].update({"stream_lanes": s["lanes"], "stream_runtime": s["runtime"], "stream_fps": s["fps"],
                             "stream_fps_met": None if want is None else s["fps"] >= want, "stream_x_pipeline": s["x_pipeline"],
                             "stream_x_pipeline_met": s["x_pipeline"] <= GOALS["x_pipeline"]})
+        so = next((r for r in streams if r["model"] == name and r["kind"].startswith("stream own decoder")), None)
+        if so is not None:                                        # what the fast decoder buys, in the same run
+            goals[name].update({"stream_fps_own_decoder": so["fps"], "stream_fps_own_decoder_met": None if want is None else so["fps"] >= want})
         s8 = next((r for r in streams if r["model"] == name and r["kind"].startswith("stream int8")), None)
         if s8 is not None:                                        # the int8 option (not the default: it is not fp32's frames)
             goals[name].update({"stream_fps_int8": s8["fps"], "stream_fps_int8_met": None if want is None else s8["fps"] >= want})

@@ -114,6 +114,7 @@ def main() -> None:
     ap.add_argument("--student", default=None, help="a student folder to evaluate instead of the shipped one (one teacher; with --label)")
     ap.add_argument("--student-steps", type=int, nargs="+", default=[1, 2], help="the student's sampler steps to judge (default 1 2)")
     ap.add_argument("--label", default=None, help="names --student's rows: role 'student (LABEL)', model <teacher>_1step_LABEL")
+    ap.add_argument("--vae", default=None, help="the student's first stage: 'live' (its fast vae_live/, notebook 12c) or a folder (default: its own vae/)")
     args = ap.parse_args()
     from zizi.judges import load_fid_judge
     from zizi.pipeline import PosePipeline
@@ -121,7 +122,7 @@ def main() -> None:
     old = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {"results": [], "commands": []}
     if args.time_only:
         rows = old["results"]
-        pipes = {r["model"]: PosePipeline.from_pretrained(r.get("folder") or r["model"]) for r in rows}
+        pipes = {r["model"]: PosePipeline.from_pretrained(r.get("folder") or r["model"], vae=r.get("vae")) for r in rows}
         time_rows(rows, pipes)
         old.update(timing={"command": command, "commit": git_commit(), "torch_threads": torch.get_num_threads(), "load": os_load()})
         write_results(args.out, old)
@@ -138,10 +139,11 @@ def main() -> None:
             if args.student and len(args.teachers) != 1: raise SystemExit("--student needs exactly one --teachers")
             student = Path(args.student).resolve() if args.student else find_student(teacher)
             if student is None: print(f"no student of {teacher} yet: skipped"); continue
-            spipe = PosePipeline.from_pretrained(student)
+            spipe = PosePipeline.from_pretrained(student, vae=args.vae)
             role, name = ("student", f"{teacher}_1step") if not args.label else (f"student ({args.label})", f"{teacher}_1step_{args.label}")
             for steps in args.student_steps:
                 rows.append({"teacher": teacher, "role": role, "folder": str(student.relative_to(ROOT) if student.is_relative_to(ROOT) else student),
+                         **({"vae": args.vae} if args.vae else {}),
                              **row(spipe, name, steps, 1.0, args.n, fid_judge, distil_minutes(student))})
     key = lambda r: (r["teacher"], r["role"], r["steps"], r["guidance"])
     new = {key(r) for r in rows}

@@ -264,7 +264,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--results", default=None, metavar="FILE",
                    help="when the run is finished, judge it as --ship would and add it to this JSON table under variants/<name>")
     t.add_argument("--size", type=int, default=None, help="image size: uncond 32 (any multiple of the UNet's), pose 32|64, judge 32|64|128, fid-judge 32|64")
-    t.add_argument("--teacher", default=None, help="distill: the shipped pose model to distil (pose64 or latent128)")
+    t.add_argument("--teacher", default=None, help="distill: the shipped pose model to distil (pose64 or latent128); "
+                   "decoder: the latent model whose first stage is made faster (latent128_1step)")
     t.add_argument("--method", default=None, choices=["regression", "consistency", "adversarial"],
                    help="distill: regression onto the teacher's ends (the shipped students'), consistency distillation, or adversarial "
                         "(a discriminator against the renderer's truth, fine-tuning the shipped student; notebook 12 §12)")
@@ -398,6 +399,8 @@ def _live_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lanes", type=int, default=None, help="frames drawn side by side, one a thread, while streaming a source "
                    "(zizi perform): default one per core up to 2 when each frame depends only on its pose (not with "
                    "--img2img/--still); 1 draws one at a time")
+    p.add_argument("--vae", default="live", help="a latent model's first stage: live (the fast decoder its folder ships in "
+                   "vae_live/, else its own), own (its vae/), or a first-stage folder or shipped name (vae128)")
     p.add_argument("--device", default=None)
 
 def _performer_options(args) -> dict:
@@ -405,7 +408,7 @@ def _performer_options(args) -> dict:
     from zizi.live import RANDOM
     opts = dict(steps=args.steps, seed=args.seed, attrs=parse_attrs(args.attr) or RANDOM, width=args.width, height=args.height,
                 person=args.person, img2img=args.img2img, still=args.still, precision=args.precision, compile=args.compile,
-                runtime=args.runtime,
+                runtime=args.runtime, vae=None if args.vae == "own" else args.vae,
                 **({} if args.threads is None else {"threads": args.threads}), **({} if args.lanes is None else {"lanes": args.lanes}))
     return opts if args.guidance is None else {**opts, "guidance": args.guidance}
 

@@ -72,15 +72,18 @@ class PosePipeline:
     def __init__(self, model: PoseModel, device: str | torch.device | None = None, vae=None, defaults: dict | None = None):
         self.device = get_device(device)
         self.path: Path | None = None                                    # the folder `from_pretrained` loaded, if any
+        self.first_stage: str | None = None if vae is None else type(vae).__name__   # where `vae` came from ("vae", "vae_live", ...)
         self.defaults = check_sampling_defaults({**SAMPLING_DEFAULTS, **(defaults or {})})
         self.model = model.to(self.device).eval()
         self.vae = None if vae is None else vae.to(self.device).eval()
         if vae is not None: _check_first_stage(model, vae)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, device: str | torch.device | None = None) -> PosePipeline:
+    def from_pretrained(cls, path: str | Path | None = None, device: str | torch.device | None = None, vae=None) -> PosePipeline:
         """Load a `PoseModel.save_pretrained` folder, a run folder holding `final/`, or a shipped name (default
-        `DEFAULT_POSE_MODEL`); a `vae/` subfolder is the first stage of a latent model."""
+        `DEFAULT_POSE_MODEL`); a `vae/` subfolder is the first stage of a latent model. `vae` replaces it, as in diffusers:
+        a first-stage module, folder or shipped name, or "live": the folder's `vae_live/` (a faster decoder distilled for the
+        stage, notebook 12c) when it has one, else its `vae/`."""
         path = Path(path if path is not None else DEFAULT_POSE_MODEL)
         if not path.exists() and len(path.parts) == 1:                     # a shipped model's name, e.g. "pose32"
             if not (data_dir() / "pretrained" / path).is_dir():
@@ -88,13 +91,10 @@ class PosePipeline:
                                         f"{shipped_pose_models()} in {data_dir() / 'pretrained'}")
             path = data_dir() / "pretrained" / path
         if not (path / "config.json").exists() and (path / "final" / "config.json").exists(): path = path / "final"
-        vae = None
-        if (path / "vae" / "config.json").exists():
-            from zizi.vae import load_first_stage
-            vae = load_first_stage(path / "vae")
+        vae, source = _first_stage(path, vae)
         defaults = json.loads((path / "sampling.json").read_text()) if (path / "sampling.json").exists() else None
         pipe = cls(PoseModel.from_pretrained(path), device, vae, defaults)
-        pipe.path = path.resolve()
+        pipe.path, pipe.first_stage = path.resolve(), source
         return pipe
 
     @property
@@ -183,6 +183,17 @@ class PosePipeline:
         x = self.denoise(c["poses"], c["attrs"], c["guidance"], noise, make_timesteps(self.config.n_train_steps, c["steps"]),
                          c["sampler"], c["attr_guidance"], generator=g)
         return to_uint8(self.decode(x))
+
+def _first_stage(path: Path, vae=None) -> tuple:
+    "The first stage `from_pretrained` gives the model in `path` and where it came from: (module or None, its name)."
+    from zizi.vae import load_first_stage
+    if vae is None or (isinstance(vae, str) and vae == "live"):
+        for sub in (("vae_live", "vae") if vae == "live" else ("vae",)):
+            if (path / sub / "config.json").exists(): return load_first_stage(path / sub), sub
+        return None, None
+    if isinstance(vae, torch.nn.Module): return vae, type(vae).__name__
+    from zizi.paths import pretrained_path
+    return load_first_stage(pretrained_path(vae)), str(vae)
 
 def _check_first_stage(model: PoseModel, vae) -> None:
     "A clear error when the first stage's latents are not what the model was trained on."

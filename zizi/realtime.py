@@ -246,9 +246,12 @@ class Performer:
         return min(ms, key=ms.get), measured["ms"]
 
     @classmethod
-    def from_pretrained(cls, name: str | Path | None = None, device: str | torch.device | None = None, **options) -> Performer:
-        "A `Performer` around `PosePipeline.from_pretrained(name, device)` (None: `DEFAULT_LIVE_MODEL`); `options` go to `PerformerConfig`."
-        return cls(PosePipeline.from_pretrained(name or DEFAULT_LIVE_MODEL, device), **options)
+    def from_pretrained(cls, name: str | Path | None = None, device: str | torch.device | None = None, vae="live",
+                        **options) -> Performer:
+        """A `Performer` around `PosePipeline.from_pretrained(name, device, vae)` (None: `DEFAULT_LIVE_MODEL`): by default a
+        latent model decodes with its folder's fast `vae_live/` when it ships one (notebook 12c); `vae=None` keeps its own
+        first stage. `options` go to `PerformerConfig`."""
+        return cls(PosePipeline.from_pretrained(name or DEFAULT_LIVE_MODEL, device, vae=vae), **options)
 
     @property
     def image_size(self) -> int: return self.pipe.image_size
@@ -416,7 +419,8 @@ class Performer:
         c = self.config
         return (f"Performer({self.image_size}px, {c.steps} step(s), guidance {c.guidance}, seed {c.seed}, "
                 f"precision {c.precision} -> {self.precision}, {torch.get_num_threads()} thread(s), "
-                f"runtime {c.runtime} -> {self.runtime}, {self.lanes} lane(s))")
+                f"runtime {c.runtime} -> {self.runtime}, {self.lanes} lane(s)"
+                + (f", decoder {self.pipe.first_stage}" if self.pipe.vae is not None else "") + ")")
 
 # %% ../nbs/13_realtime.ipynb #dbc4fdeb
 def time_steps(performer: Performer, poses, warmup: int = 2) -> dict[str, float]:

@@ -36,6 +36,7 @@ class ShippedModel:
     name: str
     kind: str
     options: tuple = ()          # (("size", 64),): the options that select this model
+    folder: str | None = None    # where it is shipped in data/pretrained, if not `name` (a model's fast decoder: inside it)
 
     @property
     def train_command(self) -> str:
@@ -60,6 +61,7 @@ SHIPPED_MODELS = {m.name: m for m in [
     ShippedModel("pose64_1step", "distill", (("teacher", "pose64"),)),
     ShippedModel("latent128_1step_regression", "distill", (("teacher", "latent128"), ("method", "regression"))),
     ShippedModel("latent128_1step", "distill", (("teacher", "latent128"),)),
+    ShippedModel("latent128_1step_vae_live", "decoder", folder="latent128_1step/vae_live"),
 ]}
 
 KINDS = {"uncond": "an unconditional UNet on rendered performers (notebooks 06, 07c)",
@@ -68,6 +70,7 @@ KINDS = {"uncond": "an unconditional UNet on rendered performers (notebooks 06, 
          "vae": "the 128×128 KL autoencoder, the latent model's first stage (notebook 10)",
          "latent": "the pose model on vae128's latents, 128×128 images (notebook 11)",
          "distill": "a one-step student of a shipped pose model, --teacher pose64 or latent128 (notebook 12)",
+         "decoder": "a fast decoder for a latent model's first stage, distilled from it, --teacher latent128_1step (notebook 12c)",
          "judge": "an attribute judge for --size 32, 64 or 128 images (notebook 07b)",
          "fid-judge": "the judge whose features define the performer FID, --size 32 or 64 (notebook 07b)",
          "pose-judge": "the pose judge behind PCK (notebook 07b)"}
@@ -96,6 +99,7 @@ def shipped_name(kind: str, size: int | None = None, teacher: str | None = None,
         m = student_method(teacher, method)
         return f"{teacher}_1step" + ("" if m == student_method(teacher) else f"_{m}")
     if method is not None: raise ValueError(f"zizi train {kind}: --method belongs to `zizi train distill`")
+    if kind == "decoder": return f"{teacher or 'latent128_1step'}_vae_live"
     if kind in ("prior", "vae", "latent", "pose-judge"):
         return {"prior": "poseprior", "vae": "vae128", "latent": "latent128", "pose-judge": "judge_pose"}[kind]
     prefix = {"uncond": "uncond", "pose": "pose", "judge": "judge_attrs", "fid-judge": "judge_fid"}[kind]
@@ -117,6 +121,7 @@ class Recipe:
     train_fields: tuple = ()         # training hyper-parameters `with_changes` may set besides those in `train`
     changes: dict = field(default_factory=dict)         # what `with_changes` changed, in the order given
     rebuild: Callable | None = field(default=None, repr=False)   # rebuild(train_overrides) -> this kind's recipe
+    config_key: str | None = None    # the recipe.json key holding `config` when config.json holds another's (a fast decoder's VAE)
 
     def fit(self, out_dir: str | Path, progress: bool = True):
         "Train into the run folder `out_dir`, resuming from its checkpoints."
@@ -191,7 +196,7 @@ def recipe(kind: str, size: int | None = None, teacher: str | None = None, n_ima
     `lr`, `seed`); `unet` (a `UNetConfig`) replaces the unconditional model's architecture; `changes` are
     `Recipe.with_changes` (`--set`)."""
     kind = canonical_kind(kind)
-    builders = {"uncond": _uncond, "pose": _pose, "latent": _latent, "vae": _vae, "distill": _distill, "prior": _prior,
+    builders = {"uncond": _uncond, "pose": _pose, "latent": _latent, "vae": _vae, "distill": _distill, "prior": _prior, "decoder": _decoder,
                 "judge": _attribute_judge, "fid-judge": _fid_judge, "pose-judge": _pose_judge}
     if kind in ("judge", "fid-judge", "pose-judge"):
         allowed = set(JUDGE_OPTIONS) | ({"heatmap_weight"} if kind == "pose-judge" else set())
@@ -286,6 +291,17 @@ def _distill(name, teacher=None, n_images=None, device=None, method=None, **over
     return Recipe("distill", name, model_cfg, train, {"distill": cfg.to_dict()}, fit,
                   lambda folder: judge_pose_model(folder, (1.0,), steps=1), extra_configs={"distill": DistillConfig},
                   train_fields=_trainer_fields(_POSE_MODEL_OWNS))
+
+def _decoder(name, teacher=None, n_images=None, device=None, **overrides) -> Recipe:
+    from zizi.fast_decoder import FastDecoderConfig, fast_decoder_recipe, judge_fast_decoder
+    cfg, train = fast_decoder_recipe()
+    half = {"n_model": n_images // 2, "n_renders": n_images - n_images // 2} if n_images else {}
+    cfg = dataclasses.replace(cfg, **({"model": teacher} if teacher else {}), **half)
+    def fit(r, out, progress=True):
+        from zizi.fast_decoder import train_fast_decoder
+        return train_fast_decoder(out, r.config, progress=progress, device=device, **r.train)
+    return Recipe("decoder", name, cfg, _trainer_keys(train, overrides), {}, fit, judge_fast_decoder,
+                  train_fields=_trainer_fields(), config_key="decoder")
 
 def _prior(name, n_images=None, device=None, **overrides) -> Recipe:
     from zizi.pose_prior import PosePriorConfig
@@ -499,7 +515,7 @@ def ship_model_run(kind: str, out_dir: str | Path | None = None, dest: str | Pat
         diff = weight_differences(made_by["recipe"], shipped.to_dict())
         if diff: raise ValueError(f"{final.parent} is not the recipe of the shipped {shipped.name} ({'; '.join(diff)}): "
                                   "give --dest to ship it somewhere else")
-        dest = data_dir() / "pretrained" / shipped.name
+        dest = data_dir() / "pretrained" / (SHIPPED_MODELS[shipped.name].folder or shipped.name)
     dest = Path(dest)
     before = {str(p.relative_to(dest)): p.read_bytes() for p in dest.rglob("*.safetensors")} if dest.is_dir() else {}
     dest = ship_model(final, dest)
@@ -534,7 +550,7 @@ def recorded_recipe(folder: str | Path, like: Recipe) -> dict:
     f = Path(folder)
     read = lambda n: read_json(f / n) if (f / n).exists() else {}
     shipped = read("metrics.json").get("recipe", {})
-    config = type(like.config).from_dict(read("config.json")).to_dict()
+    config = type(like.config).from_dict(read("recipe.json")[like.config_key] if like.config_key else read("config.json")).to_dict()
     for k in like.measured: config[k] = _plain(like.config.to_dict())[k]
     train = {**read("train_config.json"), **shipped.get("train", {})}
     extra = {**{k: v for k, v in read("recipe.json").items() if k in like.extra}, **shipped.get("extra", {})}
@@ -546,4 +562,4 @@ def shipped_differences(name: str) -> list[str]:
     "How the shipped model `name` differs from what its `zizi train` command makes today ([] when it does not)."
     m = SHIPPED_MODELS[name]
     r = recipe(m.kind, **dict(m.options))
-    return weight_differences(recorded_recipe(data_dir() / "pretrained" / name, r), r.to_dict())
+    return weight_differences(recorded_recipe(data_dir() / "pretrained" / (m.folder or name), r), r.to_dict())

@@ -467,6 +467,9 @@ def ship_model(final_dir: str | Path, dest: str | Path, metrics: dict | None = N
             if (final_dir / name).exists(): shutil.copy2(final_dir / name, tmp / name)
         for sub in sorted(final_dir.iterdir()):                 # components saved beside the model (a latent model's vae/)
             if sub.is_dir() and (sub / "config.json").exists(): shutil.copytree(sub, tmp / sub.name)
+        for sub in sorted(dest.iterdir()) if dest.is_dir() else ():   # a component shipped into dest by its own command
+            if sub.is_dir() and (sub / "metrics.json").exists() and not (tmp / sub.name).exists():   # (a fast decoder,
+                shutil.copytree(sub, tmp / sub.name)                                               # 12c) stays
         info = {"metrics": metrics or {}, "command": command, "weights_dtype": "float16" if half else "float32"}
         if (minutes := train_minutes(tmp)) is not None: info["train_minutes"] = minutes    # the Trainer's wall clock
         (tmp / "metrics.json").write_text(json.dumps(info, indent=2) + "\n")

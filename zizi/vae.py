@@ -31,7 +31,7 @@ class VAEConfig(ConfigMixin):
     in_channels: int = 3
     latent_channels: int = 4
     encoder_widths: tuple = (16, 32, 64)     # one level per width; every level but the last halves the image
-    decoder_widths: tuple = (64, 32, 16)     # tapered: wide at the latents, narrow at full resolution
+    decoder_widths: tuple = (64, 32, 16)     # tapered: wide at the latents, narrow at full resolution (one fewer: none there)
     encoder_blocks: int = 1                  # residual blocks per encoder level
     decoder_blocks: int = 1                  # residual blocks per decoder level
     sample_size: int = 128                   # the image side it was trained for (it is fully convolutional)
@@ -39,9 +39,10 @@ class VAEConfig(ConfigMixin):
     shift_factor: float = 0.0                # ... after subtracting this (0: the mean is already about 0)
 
     def __post_init__(self):
-        if len(self.encoder_widths) != len(self.decoder_widths) or len(self.encoder_widths) < 2:
+        if len(self.encoder_widths) < 2 or len(self.decoder_widths) not in (len(self.encoder_widths), len(self.encoder_widths) - 1):
             raise ValueError(f"VAEConfig: encoder_widths {self.encoder_widths} and decoder_widths {self.decoder_widths} must "
-                             "have the same number (>= 2) of levels")
+                             "have the same number (>= 2) of levels, or the decoder one fewer (its last up-sampling "
+                             "straight to the image)")
         for name in ("in_channels", "latent_channels", "encoder_blocks", "decoder_blocks", "sample_size"):
             if getattr(self, name) < 1: raise ValueError(f"VAEConfig.{name} must be >= 1, got {getattr(self, name)}")
         if self.sample_size % self.factor:
@@ -75,14 +76,18 @@ class Encoder(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.net(x)
 
 class Decoder(nn.Module):
-    "Latents (B, latent_channels, h, w) -> image (B, 3, h*f, w*f): wide at low resolution, up-sampled by pixel shuffle."
+    """Latents (B, latent_channels, h, w) -> image (B, 3, h*f, w*f): wide at low resolution, up-sampled by pixel shuffle.
+    With one width fewer than the encoder's levels the last pixel shuffle makes the image itself: no layer runs at full
+    resolution (the live path's fast decoder, notebook 12c)."""
     def __init__(self, cfg: VAEConfig):
         super().__init__()
         w = cfg.decoder_widths
         layers = [nn.Conv2d(cfg.latent_channels, w[0], 3, padding=1)] + [ResBlock(w[0]) for _ in range(cfg.decoder_blocks)]
         for a, b in zip(w[:-1], w[1:]):
             layers += [nn.SiLU(), nn.Conv2d(a, 4 * b, 3, padding=1), nn.PixelShuffle(2)] + [ResBlock(b) for _ in range(cfg.decoder_blocks)]
-        layers += [nn.SiLU(), nn.Conv2d(w[-1], cfg.in_channels, 3, padding=1)]
+        if len(w) < len(cfg.encoder_widths):
+            layers += [nn.SiLU(), nn.Conv2d(w[-1], 4 * cfg.in_channels, 3, padding=1), nn.PixelShuffle(2)]
+        else: layers += [nn.SiLU(), nn.Conv2d(w[-1], cfg.in_channels, 3, padding=1)]
         self.net = nn.Sequential(*layers)
     def forward(self, z: torch.Tensor) -> torch.Tensor: return self.net(z)
 
