@@ -6,8 +6,8 @@
 
 A shipped model is replaced only when a headline number moved, and `zizi train KIND --ship` writes its metrics.json
 each time. So a commit fails the check when, for any `data/pretrained/<name>/**.safetensors` it adds or changes,
-* the model's `data/pretrained/<name>/metrics.json` is not changed in the same commit (a checkpoint shipped without
-  its measurement), or
+* the metrics.json of the folder that ships it (`data/pretrained/<name>/`, or a component's own, such as
+  `<name>/vae_live/`) is not changed in the same commit (a checkpoint shipped without its measurement), or
 * the file's tensors are the same as before the commit (new bytes, same weights: history grows for nothing; `--ship`
   keeps the old file in that case).
 The weights files already in the history (about 130 MB of a 153 MB clone) stay: history is not rewritten.
@@ -39,8 +39,7 @@ def problems(commit: str, root: Path = ROOT) -> list[str]:
     out = []
     for status, path in changes:
         if status == "D" or not path.endswith(".safetensors"): continue
-        name = Path(path).relative_to("data/pretrained").parts[0]
-        metrics = f"data/pretrained/{name}/metrics.json"
+        metrics = _metrics_of(commit, path, root)
         if metrics not in changed:
             out.append(f"{commit[:9]}: {path} changed but {metrics} did not: ship a model with `zizi train ... --ship`, "
                        "which measures it and records the command")
@@ -48,6 +47,17 @@ def problems(commit: str, root: Path = ROOT) -> list[str]:
             out.append(f"{commit[:9]}: {path} holds the same tensors as before: an unchanged checkpoint committed again "
                        f"(restore it: git checkout {parent[:9]} -- {path})")
     return out
+
+
+def _metrics_of(commit: str, path: str, root: Path = ROOT) -> str:
+    """The metrics.json that measures a weights file: of the nearest folder above it that has one at `commit` (a
+    component shipped on its own, such as a fast decoder in `<model>/vae_live/`), else of its model's folder."""
+    parts = Path(path).relative_to("data/pretrained").parts
+    for k in range(len(parts) - 1, 0, -1):
+        candidate = "/".join(("data/pretrained", *parts[:k], "metrics.json"))
+        if subprocess.run(["git", "cat-file", "-e", f"{commit}:{candidate}"], cwd=root, capture_output=True).returncode == 0:
+            return candidate
+    return f"data/pretrained/{parts[0]}/metrics.json"
 
 
 def _same_tensors(a: bytes, b: bytes) -> bool:

@@ -342,7 +342,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1; any other requires the printed token)")
     sv.add_argument("--port", type=int, default=8765)
     sv.add_argument("--token", default=None, help="the token requests must carry (default: generated when --host is not loopback)")
-    sv.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the served frames")
+    sv.add_argument("--scale", type=int, default=None, help="nearest-neighbour upscaling of the served frames (default: to at "
+                    "least 256 px: x2 for the 128 px default)")
     sv.add_argument("--max-message-bytes", type=int, default=65536, help="larger pose messages are refused before parsing")
     sv.add_argument("--allow-origin", action="append", default=[], metavar="URL",
                     help="let the page of this origin (e.g. a control tablet's http://192.168.1.30:8000) drive the show; "

@@ -43,7 +43,8 @@ __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS',
 from .pose import POSE_FORMATS, as_coco_pose, pose_format, to_mediapipe
 
 # %% ../nbs/13_realtime.ipynb #23821941
-DEFAULT_LIVE_MODEL = "pose64_1step"   # what `Performer.from_pretrained()` loads: pose64's one-step student (notebook 12)
+DEFAULT_LIVE_MODEL = "latent128_1step"   # what `Performer.from_pretrained()` loads: latent128's one-step student (notebook 12)
+                                          # with its fast decoder (12c): 128 px at the 64 px student's frame rate (section 3)
 DEFAULT_STEPS = 1       # sampler steps per frame of a multi-step model on stage (a student brings its own: sampling.json)
 DEFAULT_THREADS = 1     # torch threads for batch-1 steps: measured in section 3 (2 threads were no faster on 2 cores)
 NO_ATTRS = "none"       # a look without attribute condition (the model's null tokens)

@@ -37,11 +37,11 @@ _logger.addHandler(logging.NullHandler())
 
 # %% auto #0
 __all__ = ['ENVELOPE_KEYS', 'MAX_DEPTH', 'DRAW_IN', 'OSC_POSE_SHAPES', 'OSC_MAX_MESSAGES', 'ServeConfig', 'normalize_origin',
-           'is_loopback', 'required_token', 'MessageTooLarge', 'check_size', 'read_message', 'check_message',
-           'error_text', 'ThreadDrawer', 'DrawingProcessLost', 'ProcessDrawer', 'choose_drawer', 'encode_image',
-           'LiveState', 'host_name', 'refuse', 'RequestGuard', 'TokenGate', 'read_body', 'json_type_error', 'make_app',
-           'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url', 'log_to_stderr', 'served_options',
-           'make_server', 'serve']
+           'is_loopback', 'required_token', 'served_scale', 'MessageTooLarge', 'check_size', 'read_message',
+           'check_message', 'error_text', 'ThreadDrawer', 'DrawingProcessLost', 'ProcessDrawer', 'choose_drawer',
+           'encode_image', 'LiveState', 'host_name', 'refuse', 'RequestGuard', 'TokenGate', 'read_body',
+           'json_type_error', 'make_app', 'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url',
+           'log_to_stderr', 'served_options', 'make_server', 'serve']
 
 # %% ../nbs/14_serve.ipynb #57131ed6
 @dataclass
@@ -52,7 +52,7 @@ class ServeConfig(ConfigMixin):
     token: str | None = None          # required when set; generated at start when the host is not loopback
     allow_origins: tuple = ()         # origins of other web pages allowed to drive the show (section 4)
     max_message_bytes: int = 65536    # larger pose messages are refused before parsing
-    scale: int = 4                    # frames are served upscaled nearest-neighbour (64 px -> 256 px)
+    scale: int | None = None          # frames are served upscaled nearest-neighbour by this; None: to >= 256 px (128 px x2)
     jpeg_quality: int = 85
     frame_timeout: float = 10.0       # seconds a waiting request waits for its frame
     osc_port: int | None = None       # a UDP port for poses over OSC (section 7); None: no OSC
@@ -64,7 +64,8 @@ class ServeConfig(ConfigMixin):
             v = getattr(self, name)
             if v is not None and not 0 <= int(v) <= 65535: raise ValueError(f"ServeConfig.{name} must be in [0, 65535], got {v!r}")
         if int(self.max_message_bytes) < 1024: raise ValueError(f"ServeConfig.max_message_bytes must be >= 1024, got {self.max_message_bytes!r}")
-        if int(self.scale) < 1: raise ValueError(f"ServeConfig.scale must be a positive integer, got {self.scale!r}")
+        if self.scale is not None and int(self.scale) < 1:
+            raise ValueError(f"ServeConfig.scale must be None (to at least 256 px) or a positive integer, got {self.scale!r}")
         if not 1 <= int(self.jpeg_quality) <= 95: raise ValueError(f"ServeConfig.jpeg_quality must be in [1, 95], got {self.jpeg_quality!r}")
         if self.token is not None and len(str(self.token)) < 8: raise ValueError("ServeConfig.token must be at least 8 characters")
         if self.draw_in not in ("auto", "process", "thread"): raise ValueError(f"ServeConfig.draw_in must be 'auto', 'process' or 'thread', got {self.draw_in!r}")
@@ -93,6 +94,10 @@ def required_token(config: ServeConfig) -> str | None:
     "The token requests must carry: the configured one, else a new random one when the host is not loopback, else None."
     if config.token: return str(config.token)
     return None if is_loopback(config.host) else secrets.token_urlsafe(24)
+
+def served_scale(config: ServeConfig, side: int) -> int:
+    "The factor frames of `side` pixels are served upscaled by: `config.scale`, or the smallest that reaches 256 px."
+    return int(config.scale) if config.scale is not None else max(1, -(-256 // side))
 
 # %% ../nbs/14_serve.ipynb #0ed9a42d
 class MessageTooLarge(ValueError):
@@ -411,7 +416,7 @@ class LiveState:
         "In the encoding thread: upscale, encode the JPEG once, and publish the frame on the event loop."
         t = time.thread_time()
         try:
-            img = upscale(frame, self.config.scale)
+            img = upscale(frame, served_scale(self.config, frame.shape[0]))
             jpeg = encode_image(img, "JPEG", self.config.jpeg_quality)
         except Exception as e:
             self._loop.call_soon_threadsafe(self._failed, e)
