@@ -322,7 +322,8 @@ def main() -> None:
         f" --{k.replace('_', '-')} {v:g}" for k, v in (("seconds", args.seconds), ("rounds", args.rounds), ("clients", args.clients),
                                                       ("rate", args.rate), ("alone_seconds", args.alone_seconds))
         if v != p.get_default(k)) + (f" --serve-args {shlex.quote(args.serve_args)}" if args.serve_args else "") + \
-        (f" --compare-commit {args.compare_commit}" if args.compare_commit else "") + "".join(f" --compare-args {shlex.quote(a)}" for a in args.compare_args)
+        (f" --compare-commit {args.compare_commit}" if args.compare_commit else "") + "".join(f" --compare-args {shlex.quote(a)}" for a in args.compare_args) + \
+        (f" --out {args.out}" if args.out != p.get_default("out") else "")
     write_result(args.out, {"command": bench_cmd, "server_command": f"zizi serve --host 127.0.0.1 --port <free port> {args.serve_args}".strip(),
                             "machine": machine, "loadavg_at_end": list(os.getloadavg()), "results": [summary(r) for r in rows],
                             "details": rows})
