@@ -335,7 +335,8 @@ def _parser() -> argparse.ArgumentParser:
     pf.add_argument("--out", required=True, help="dance.gif, dance.mp4 (needs the ffmpeg program) or a folder for one PNG per frame")
     pf.add_argument("--frames", type=int, default=None, help="stop after this many frames")
     pf.add_argument("--fps", type=float, default=12, help="frames per second of the GIF / MP4")
-    pf.add_argument("--scale", type=int, default=4, help="nearest-neighbour upscaling of the saved frames")
+    pf.add_argument("--scale", type=int, default=None, help="nearest-neighbour upscaling of the saved frames (default: to at "
+                    "least 256 px: x2 for the 128 px default)")
     _skip_bad_option(pf, "poses")
     _live_options(pf)
     sv = sub.add_parser("serve", help="serve a live Performer (notebook 14): poses over WebSocket/HTTP in, MJPEG/PNG frames out")

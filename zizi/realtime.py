@@ -36,7 +36,7 @@ from .sampling import DETERMINISTIC_SAMPLERS, make_timesteps
 __all__ = ['DEFAULT_LIVE_MODEL', 'DEFAULT_STEPS', 'DEFAULT_THREADS', 'NO_ATTRS', 'PRECISIONS', 'NOISE_MODES', 'RUNTIME_CHOICES',
            'PARALLEL_RUNTIMES', 'MAX_LANES', 'STAGES', 'DANCE_SOURCE', 'PerformerConfig', 'LiveUNet', 'live_denoiser',
            'live_vae', 'live_dtype', 'live_defaults', 'img2img_timesteps', 'Performer', 'time_steps', 'dance_with',
-           'pose_source', 'mp4_encoder', 'FrameWriter', 'perform', 'format_report']
+           'pose_source', 'mp4_encoder', 'display_scale', 'FrameWriter', 'perform', 'format_report']
 
 # %% ../nbs/13_realtime.ipynb #789ca2b9
 # the reader lives in zizi.pose (one reader for every entry point); its names stay importable from zizi.realtime
@@ -492,10 +492,14 @@ def mp4_encoder() -> str:
                          "PyAV), and there is none: write a GIF (--out dance.gif) or a folder of PNGs (--out frames/) instead")
     return exe
 
+def display_scale(side: int, scale: int | None = None) -> int:
+    "The nearest-neighbour factor frames of `side` pixels are shown at: `scale`, or the smallest that reaches 256 px."
+    return int(scale) if scale is not None else max(1, -(-256 // side))
+
 class FrameWriter:
     "Frames to `out`: a `.gif` (written at `close`), an `.mp4` (streamed to ffmpeg) or a folder of PNGs (one per frame)."
-    def __init__(self, out: str | Path, fps: float = 12.0, scale: int = 1):
-        self.out, self.fps, self.scale, self.count = Path(out), float(fps), int(scale), 0
+    def __init__(self, out: str | Path, fps: float = 12.0, scale: int | None = 1):
+        self.out, self.fps, self.scale, self.count = Path(out), float(fps), scale, 0
         self.kind = {".gif": "gif", ".mp4": "mp4"}.get(self.out.suffix.lower(), "folder" if not self.out.suffix else None)
         if self.kind is None: raise ValueError(f"--out {out}: expected a .gif, an .mp4 or a folder (a path without a suffix)")
         if not self.fps > 0: raise ValueError(f"fps must be > 0, got {fps!r}")
@@ -504,7 +508,7 @@ class FrameWriter:
         if self.kind == "folder": self.out.mkdir(parents=True, exist_ok=True)
 
     def write(self, frame: np.ndarray) -> None:
-        frame = upscale(frame, self.scale)
+        frame = upscale(frame, display_scale(frame.shape[0], self.scale))
         if self.kind == "gif": self._frames.append(frame)
         elif self.kind == "folder": save_image(frame, self.out / f"frame_{self.count:05d}.png")
         else:
@@ -527,7 +531,7 @@ class FrameWriter:
 
 # %% ../nbs/13_realtime.ipynb #948fac7b
 def perform(source: str | Path, out: str | Path, model: str | Path | None = None, steps: int | None = None, seed: int = 0,
-            attrs=RANDOM, fps: float = 12.0, scale: int = 4, limit: int | None = None, progress: bool = True,
+            attrs=RANDOM, fps: float = 12.0, scale: int | None = None, limit: int | None = None, progress: bool = True,
             stdin=None, device: str | None = None, skip_bad: bool = False, **options) -> dict:
     """Stream the poses of `source` (see `pose_source`) through a `Performer` into `out` (a .gif, an .mp4 or a folder).
     Returns a report: frames, seconds, achieved fps, mean ms per stage, network calls, the output path and the poses

@@ -29,7 +29,7 @@ from .images import image_bytes
 from .core import ConfigMixin
 from .live import PRESET_POSES, controls_to_pose, upscale
 from .pose import COCO17_EDGES
-from .realtime import Performer
+from .realtime import Performer, display_scale
 from .renderer import ATTRIBUTES, attrs_to_names
 
 _logger = logging.getLogger("zizi.serve")   # one line per refusal; `zizi serve` prints it, a library user routes it
@@ -97,7 +97,7 @@ def required_token(config: ServeConfig) -> str | None:
 
 def served_scale(config: ServeConfig, side: int) -> int:
     "The factor frames of `side` pixels are served upscaled by: `config.scale`, or the smallest that reaches 256 px."
-    return int(config.scale) if config.scale is not None else max(1, -(-256 // side))
+    return display_scale(side, config.scale)
 
 # %% ../nbs/14_serve.ipynb #0ed9a42d
 class MessageTooLarge(ValueError):
