@@ -115,7 +115,7 @@ def train_fast_decoder(out_dir: str | Path, cfg: FastDecoderConfig | None = None
                        until: int | None = None, **train_kw):
     """Distil `cfg.model`'s first-stage decoder into a fast one in `out_dir` (resuming from its latest checkpoint; the
     latents are drawn once into `out_dir/latents.safetensors`); returns the Trainer. `final/` is a first-stage folder."""
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import load_file, save
     from zizi.pipeline import PosePipeline
     from zizi.train import TrainConfig, Trainer, write_recipe
     cfg = cfg or FastDecoderConfig()
@@ -128,7 +128,7 @@ def train_fast_decoder(out_dir: str | Path, cfg: FastDecoderConfig | None = None
     if cache.exists(): latents = load_file(str(cache))["latents"]
     else:
         latents = distillation_latents(pipe, cfg)
-        tmp = cache.with_name(".latents.tmp"); save_file({"latents": latents.contiguous()}, str(tmp)); tmp.replace(cache)
+        atomic_write(cache, save({"latents": latents.contiguous()}))
     torch.manual_seed(tcfg.seed)
     model = DecoderDistillation(fast_first_stage(pipe.vae, cfg.decoder_widths), pipe.vae, cfg)
     trainer = Trainer(model, latents, tcfg, loss_fn=decoder_distill_loss)
