@@ -152,7 +152,6 @@ def cache_trajectories(teacher: PosePipeline, path: str | Path, cfg: DistillConf
                               "poses": torch.from_numpy(poses), "attrs": torch.from_numpy(np.asarray(attrs, dtype=np.int64))})
     return path
 
-# %% ../nbs/12_distill.ipynb #842284bb
 def cache_minutes(path: str | Path) -> float:
     "Wall minutes a trajectory cache took to write: from its meta.json to its newest file (a resumed cache counts its pause)."
     path = Path(path)

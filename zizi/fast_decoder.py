@@ -52,16 +52,10 @@ class FastDecoderConfig(ConfigMixin):
 def model_latents(pipe, poses: np.ndarray, attrs, seed: int = 0, batch: int = 64) -> torch.Tensor:
     """What a latent model hands its decoder for these conditions with its own steps and guidance: (N, C, h, w) on the
     CPU, unscaled (as `vae.decode` takes them)."""
-    from zizi.sampling import make_timesteps
     scale, shift = _scale_shift(pipe.vae)
-    g, out = torch.Generator().manual_seed(int(seed)), []
-    for i in range(0, len(poses), batch):
-        c = pipe.check_inputs(poses[i:i + batch], None if attrs is None else attrs[i:i + batch])
-        noise = torch.randn((len(c["poses"]), pipe.config.unet.out_channels, c["size"], c["size"]), generator=g)
-        x = pipe.denoise(c["poses"], c["attrs"], c["guidance"], noise, make_timesteps(pipe.config.n_train_steps, c["steps"]),
-                         c["sampler"], generator=g)
-        out.append(x.cpu() / scale + shift)
-    return torch.cat(out)
+    g = torch.Generator().manual_seed(int(seed))                 # one noise stream over the batches
+    return torch.cat([pipe(poses[i:i + batch], None if attrs is None else attrs[i:i + batch], generator=g,
+                           output_type="latent").cpu() / scale + shift for i in range(0, len(poses), batch)])
 
 @torch.no_grad()
 def render_latents(vae, images, batch: int = 64) -> torch.Tensor:

@@ -19,17 +19,18 @@ from .judges import (AttributeJudge, AttributeJudgeConfig, PoseJudge, PoseJudgeC
                          attribute_judge_config, resize_to)
 
 # %% auto #0
-__all__ = ['train_attribute_judge', 'resume_loop', 'checkpoint_loop', 'AugmentConfig', 'augment', 'heatmap_cross_entropy',
-           'pose_loss', 'train_pose_judge']
+__all__ = ['train_attribute_judge', 'checkpoint_folder', 'resume_loop', 'checkpoint_loop', 'AugmentConfig', 'augment',
+           'heatmap_cross_entropy', 'pose_loss', 'train_pose_judge']
 
 # %% ../nbs/07x_judge_training.ipynb #cdf9f1cf
-def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1500, batch_size: int = 128, lr: float = 2e-3,
+def train_attribute_judge(size: int = 32, n_images: int = 20_000, max_steps: int = 1500, batch_size: int = 128, lr: float = 2e-3,
                  seed: int = 0, cfg: AttributeJudgeConfig | None = None, device=None, progress: bool = True,
-                 mixed_precision: bool = True, checkpoint_dir: str | Path | None = None, checkpoint_every: int = 250,
+                 mixed_precision: bool = True, out_dir: str | Path | None = None, checkpoint_every: int = 250,
                  until: int | None = None) -> AttributeJudge:
     """Train a `AttributeJudge` on renders (`PerformerDataset(n_images, size, seed)`), AdamW + one-cycle LR; the forward
     pass autocasts to the device's reduced precision where it is fast (`zizi.core.autocast_dtype`) unless `mixed_precision=False`.
-    With `checkpoint_dir` it checkpoints every `checkpoint_every` steps and resumes from there (`until`: stop early)."""
+    With a run folder `out_dir` it checkpoints into `out_dir/checkpoints` every `checkpoint_every` steps, as a `Trainer`
+    run does, and resumes from there (`until`: stop early)."""
     from zizi.data import PerformerDataset
     from tqdm.auto import tqdm
     device = get_device(device)
@@ -39,12 +40,13 @@ def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1
     data = PerformerDataset(n_images, size, seed=seed)
     x_all, y_all = data.images, torch.from_numpy(data.labels()[1])
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max_steps)
     g = torch.Generator().manual_seed(seed)
-    start, _ = resume_loop(checkpoint_dir, model, opt, sched, g)
+    ckpt = checkpoint_folder(out_dir)
+    start, _ = resume_loop(ckpt, model, opt, sched, g)
     model.train()
-    for step in (bar := tqdm(range(start, min(until or steps, steps)), desc="attribute judge", disable=not progress,
-                             initial=start, total=steps)):
+    for step in (bar := tqdm(range(start, min(until or max_steps, max_steps)), desc="attribute judge", disable=not progress,
+                             initial=start, total=max_steps)):
         idx = torch.randint(len(x_all), (batch_size,), generator=g)
         x = from_uint8(x_all[idx], device=device)
         with torch.autocast(device.type, dtype=dt or torch.bfloat16, enabled=dt is not None):
@@ -52,8 +54,12 @@ def train_attribute_judge(size: int = 32, n_images: int = 20_000, steps: int = 1
         loss = sum(F.cross_entropy(l, y_all[idx, j].to(device)) for j, l in enumerate(logits)) / len(logits)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
         bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
-        checkpoint_loop(checkpoint_dir, step + 1, min(until or steps, steps), checkpoint_every, model, opt, g)
+        checkpoint_loop(ckpt, step + 1, min(until or max_steps, max_steps), checkpoint_every, model, opt, g)
     return model.eval().cpu()
+
+def checkpoint_folder(out_dir: str | Path | None) -> Path | None:
+    "A judge's checkpoint folder in its run folder `out_dir`: `out_dir/checkpoints`, where a `Trainer` keeps its own (None: none)."
+    return None if out_dir is None else Path(out_dir) / "checkpoints"
 
 def resume_loop(checkpoint_dir, model: nn.Module, opt, sched, g: torch.Generator) -> tuple[int, dict]:
     """A judge's loop restored from `checkpoint_dir` (`zizi.train.save_loop_checkpoint`), if it holds a checkpoint: the
@@ -146,11 +152,11 @@ def _batch_from(pool: tuple[torch.Tensor, torch.Tensor], m: int, size: int, g: t
     idx = torch.randint(len(images), (m,), generator=g)
     return resize_to(from_uint8(images[idx]), size), poses[idx]
 
-def train_pose_judge(size: int = 64, n_images: int = 30_000, steps: int = 2800, batch_size: int = 32,
+def train_pose_judge(size: int = 64, n_images: int = 30_000, max_steps: int = 2800, batch_size: int = 32,
                          lr: float = 3e-3, seed: int = 0, config: PoseJudgeConfig | None = None,
                          augment_config: AugmentConfig | None = None, small_size: int = 32, heatmap_weight: float = 0.1,
                          vis_weight: float = 0.2, device=None, progress: bool = True,
-                         history: list | None = None, checkpoint_dir: str | Path | None = None, checkpoint_every: int = 250,
+                         history: list | None = None, out_dir: str | Path | None = None, checkpoint_every: int = 250,
                          until: int | None = None) -> PoseJudge:
     """Train a `PoseJudge` on renders only: half of each batch from `PerformerDataset(n_images // 2, size, seed)`,
     half from `PerformerDataset(n_images // 2, small_size, seed + 1)`, augmented; AdamW + one-cycle LR, float32.
@@ -162,15 +168,16 @@ def train_pose_judge(size: int = 64, n_images: int = 30_000, steps: int = 2800, 
     size = model.config.size
     pools = [_render_pool(n_images // 2, s, k) for s, k in ((size, seed), (small_size, seed + 1))]
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max_steps, pct_start=0.1)
     g = torch.Generator().manual_seed(seed)
     n_small = batch_size // 2
-    start, extra = resume_loop(checkpoint_dir, model, opt, sched, g)
+    ckpt = checkpoint_folder(out_dir)
+    start, extra = resume_loop(ckpt, model, opt, sched, g)
     history = [] if history is None else history
     history[:0] = extra.get("history", [])
-    end = min(until or steps, steps)
+    end = min(until or max_steps, max_steps)
     model.train()
-    for step in (bar := tqdm(range(start, end), desc="pose judge", disable=not progress, initial=start, total=steps)):
+    for step in (bar := tqdm(range(start, end), desc="pose judge", disable=not progress, initial=start, total=max_steps)):
         parts = [_batch_from(pool, m, size, g) for pool, m in zip(pools, (batch_size - n_small, n_small))]
         x = augment(torch.cat([p[0] for p in parts]), g, augment_config)
         y = torch.cat([p[1] for p in parts]).to(device)
@@ -181,5 +188,5 @@ def train_pose_judge(size: int = 64, n_images: int = 30_000, steps: int = 2800, 
         opt.step(); sched.step()
         history.append({"step": step, **terms})
         bar.set_postfix(l1=f"{terms['l1']:.3f}", refresh=False)
-        checkpoint_loop(checkpoint_dir, step + 1, end, checkpoint_every, model, opt, g, {"history": history})
+        checkpoint_loop(ckpt, step + 1, end, checkpoint_every, model, opt, g, {"history": history})
     return model.eval().cpu()

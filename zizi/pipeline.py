@@ -18,7 +18,7 @@ from .renderer import ONEHOT_DIM
 from .sampling import SAMPLERS, make_timesteps
 
 # %% auto #0
-__all__ = ['SAMPLING_DEFAULTS', 'DEFAULT_POSE_MODEL', 'prepare_poses', 'prepare_attrs', 'check_sampling_defaults',
+__all__ = ['SAMPLING_DEFAULTS', 'DEFAULT_POSE_MODEL', 'OUTPUT_TYPES', 'prepare_poses', 'prepare_attrs', 'check_sampling_defaults',
            'shipped_pose_models', 'PosePipeline']
 
 # %% ../nbs/09b_pipeline.ipynb #ca162ef1
@@ -65,6 +65,8 @@ DEFAULT_POSE_MODEL = "pose64"   # what `PosePipeline.from_pretrained()` loads: t
 def shipped_pose_models() -> list[str]:
     "Names of the `PoseModel` folders shipped in data/pretrained (what `PosePipeline.from_pretrained` accepts by name)."
     return shipped_models("PoseModel")
+
+OUTPUT_TYPES = ("np", "latent")   # what `PosePipeline.__call__` returns: uint8 images, or the x `decode` takes
 
 class PosePipeline:
     """Poses (+ attributes) -> uint8 images (N, H, W, 3) with a trained `PoseModel`: in pixel space, or in the latent
@@ -172,17 +174,22 @@ class PosePipeline:
         return decode_latents(vae, x).float()
 
     def __call__(self, poses, attrs=None, steps: int | None = None, seed: int = 0, guidance: float | None = None,
-                 sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None) -> np.ndarray:
+                 sampler: str = "dpmpp_2m", size: int | None = None, attr_guidance: float | None = None,
+                 generator: torch.Generator | None = None, output_type: str = "np"):
         """Generate one image per pose: uint8 (N, H, W, 3), H = W = `size` (default `image_size`). Same inputs and `seed`
         -> same images. `steps` / `guidance` default to the model's `defaults` (20 and 2, or what its folder's
         `sampling.json` says: 1 and 1 for a distilled student). `attr_guidance` (models trained with `p_drop_attrs > 0`)
-        guides the attributes apart from the pose; None = `guidance`. `check_inputs`, then `denoise`, then `decode`."""
+        guides the attributes apart from the pose; None = `guidance`. `check_inputs`, then `denoise`, then `decode`.
+        As in diffusers, `generator` (a CPU `torch.Generator`) replaces `seed` — one stream over several calls — and
+        `output_type="latent"` returns what `decode` would take: the sampler's x (N, C, h, w), scaled latents of a
+        latent model, [-1, 1] images of a pixel model."""
+        if output_type not in OUTPUT_TYPES: raise ValueError(f"output_type must be one of {OUTPUT_TYPES}, got {output_type!r}")
         c = self.check_inputs(poses, attrs, steps, guidance, sampler, size, attr_guidance)
-        g = torch.Generator().manual_seed(int(seed))                   # x_T on the CPU: the same images on any device
+        g = generator if generator is not None else torch.Generator().manual_seed(int(seed))   # x_T on the CPU: the same images on any device
         noise = torch.randn((len(c["poses"]), self.config.unet.out_channels, c["size"], c["size"]), generator=g)
         x = self.denoise(c["poses"], c["attrs"], c["guidance"], noise, make_timesteps(self.config.n_train_steps, c["steps"]),
                          c["sampler"], c["attr_guidance"], generator=g)
-        return to_uint8(self.decode(x))
+        return x if output_type == "latent" else to_uint8(self.decode(x))
 
 def _first_stage(path: Path, vae=None) -> tuple:
     "The first stage `from_pretrained` gives the model in `path` and where it came from: (module or None, its name)."

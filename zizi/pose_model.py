@@ -131,7 +131,7 @@ class PoseModel(WeightsFolderMixin, nn.Module):
         "Visible x, y beyond this magnitude are refused as pixels by mistake (`check_poses`): the keypoint encoder's setting."
         return self.keypoints.config.max_abs_coord if self.keypoints is not None else 2.0
 
-    def encode_attrs(self, attrs, batch: int, drop=None, drop_attrs=None, checked: bool = False) -> dict:
+    def encode_look(self, attrs, batch: int, drop=None, drop_attrs=None, checked: bool = False) -> dict:
         """The attribute half of the condition for `batch` rows: `dict(tokens=(B, n, cond_dim), global_cond=(B, 43),
         onehot=(B, 43), drop=(B,))` (each may be None), `drop` the rows without attributes (`drop` or `drop_attrs`). It
         depends on the look alone: a performer encodes it once per look and passes it to `encode(..., look=)`.
@@ -156,7 +156,7 @@ class PoseModel(WeightsFolderMixin, nn.Module):
                look: dict | None = None, checked: bool = False) -> dict:
         """Condition -> `dict(cond=tokens (B, L, cond_dim), spatial=maps (B, C, H, W), global_cond=(B, 43))` (or None) for
         `self.unet`. `drop` nulls the whole condition of a row, `drop_attrs` only its attributes (the pose stays).
-        `look`: the attribute half already encoded (`encode_attrs(attrs, B, drop, drop_attrs)`), instead of `attrs`.
+        `look`: the attribute half already encoded (`encode_look(attrs, B, drop, drop_attrs)`), instead of `attrs`.
         The poses (and attrs) are checked here, once, and everything below trusts them; `checked=True`: the caller
         checked them at its entry (`pose_denoiser`, the pipeline, the live performer): `poses` is the float tensor
         `check_poses` returned, `attrs` the one-hot `attrs_to_onehot` returned."""
@@ -164,7 +164,7 @@ class PoseModel(WeightsFolderMixin, nn.Module):
         p = (torch.as_tensor(poses) if checked else check_poses(poses, self.max_abs_coord)).to(dev)
         b = len(p)
         drop = check_drop(drop, b, dev)
-        if look is None: look = self.encode_attrs(attrs, b, drop, drop_attrs, checked)
+        if look is None: look = self.encode_look(attrs, b, drop, drop_attrs, checked)
         elif attrs is not None or drop_attrs is not None: raise ValueError("pass attrs (and drop_attrs) or their encoded look, not both")
         elif look["batch"] != b: raise ValueError(f"the look was encoded for {look['batch']} rows, got {b} poses")
         adrop, onehot, global_cond = look["drop"], look["onehot"], look["global_cond"]
@@ -294,13 +294,13 @@ def _branch_drops(branches: list[str], n: int) -> tuple[torch.Tensor | None, tor
 def denoiser_look(model: PoseModel, attrs, n: int, guidance: float = 2.0, attr_guidance: float | None = None,
                   checked: bool = False) -> dict:
     """The attribute half of `pose_denoiser(model, poses, attrs, guidance, ...)`'s condition for `n` poses
-    (`PoseModel.encode_attrs` over its guided batch). It depends on the look alone: a performer encodes it once per
+    (`PoseModel.encode_look` over its guided batch). It depends on the look alone: a performer encodes it once per
     look and passes it as `pose_denoiser(..., look=)`, which then encodes only the pose. `checked=True`: `attrs` is
     the one-hot `attrs_to_onehot` returned at the caller's entry."""
     branches, _ = guidance_branches(model, attrs, guidance, attr_guidance)
     k = len(branches)
     onehot = None if attrs is None else attrs if checked else attrs_to_onehot(attrs)
-    return model.encode_attrs(None if onehot is None else torch.cat([onehot] * k), n * k, *_branch_drops(branches, n), checked=True)
+    return model.encode_look(None if onehot is None else torch.cat([onehot] * k), n * k, *_branch_drops(branches, n), checked=True)
 
 def pose_denoiser(model: PoseModel, poses, attrs=None, guidance: float = 2.0,
                   size: int | tuple[int, int] | None = None, attr_guidance: float | None = None,

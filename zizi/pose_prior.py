@@ -189,7 +189,7 @@ class PosePrior(WeightsFolderMixin, nn.Module):
         return vector_to_pose(v, c.representation)
 
 # %% ../nbs/09e_pose_prior.ipynb #c9c00020
-def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, data_seed: int = 0, steps: int = 3000,
+def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, data_seed: int = 0, max_steps: int = 3000,
                      batch_size: int = 256, lr: float = 3e-3, config: PosePriorConfig | None = None, seed: int = 0,
                      progress: bool = True, until: int | None = None, **train_kw):
     """Train a `PosePrior` on `poses` (N, 17, 3) — by default the poses of `PerformerDataset(n_poses, seed=data_seed)` —
@@ -201,7 +201,7 @@ def train_pose_prior(out_dir: str | Path, poses=None, n_poses: int = 20_000, dat
     if poses is None: poses = PerformerDataset(n_poses, 32, seed=data_seed, cache=False).labels()[0]
     data = pose_to_vector(poses, config.representation)
     write_recipe(out_dir, {"kind": "pose_prior", "config": config.to_dict(), "data": data_name})
-    cfg = TrainConfig(out_dir=str(out_dir), max_steps=steps, batch_size=batch_size, lr=lr, warmup_steps=min(100, steps // 10),
+    cfg = TrainConfig(out_dir=str(out_dir), max_steps=max_steps, batch_size=batch_size, lr=lr, warmup_steps=min(100, max_steps // 10),
                       prediction=config.prediction, schedule=config.schedule, n_train_steps=config.n_train_steps,
                       mixed_precision="no", seed=seed, **{"log_every": 50, **train_kw})
     torch.manual_seed(seed)

@@ -25,9 +25,9 @@ _all_ = ["git_commit"]           # moved to zizi.results (notebook 00e); `from z
 # %% auto #0
 __all__ = ['SHIPPED_MODELS', 'KINDS', 'KIND_ALIASES', 'STUDENT_METHODS', 'OWN_OPTIONS', 'JUDGE_OPTIONS', 'NOT_WEIGHTS',
            'DISTILL_STEPS', 'ADVERSARIAL_STEPS', 'ATTRIBUTE_JUDGE_BUDGETS', 'ShippedModel', 'canonical_kind',
-           'student_method', 'shipped_name', 'Recipe', 'recipe', 'judge_pose_model', 'score_uncond', 'decode_ms',
-           'judge_vae', 'judge_pose_prior', 'judge_attribute_judge', 'judge_pose_judge', 'train_model',
-           'weight_differences', 'ship_model_run', 'record_run', 'recorded_recipe', 'shipped_differences', 'git_commit']
+           'student_method', 'shipped_name', 'Recipe', 'recipe', 'judge_pose_model', 'score_uncond', 'judge_vae',
+           'judge_pose_prior', 'judge_attribute_judge', 'judge_pose_judge', 'train_model', 'weight_differences',
+           'ship_model_run', 'record_run', 'recorded_recipe', 'shipped_differences', 'git_commit']
 
 # %% ../nbs/15_recipes.ipynb #0069dfe4
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ def _prior(name, n_images=None, device=None, **overrides) -> Recipe:
     def fit(r, out, progress=True):
         from zizi.pose_prior import train_pose_prior
         kw = {k: v for k, v in r.train.items() if k not in ("max_steps", "warmup_steps", "mixed_precision")}
-        return train_pose_prior(out, n_poses=r.extra["n_poses"], data_seed=r.extra["data_seed"], steps=r.train["max_steps"],
+        return train_pose_prior(out, n_poses=r.extra["n_poses"], data_seed=r.extra["data_seed"], max_steps=r.train["max_steps"],
                                 config=r.config, progress=progress, device=device, **kw)
     return Recipe("prior", name, PosePriorConfig(), train, {"n_poses": n_images or 20_000, "data_seed": 0}, fit, judge_pose_prior,
                   train_fields=_trainer_fields(("warmup_steps", "mixed_precision", *_POSE_MODEL_OWNS)))
@@ -326,7 +326,7 @@ def _fit_once(train_fn: Callable, r: Recipe, out: Path, progress: bool = True):
     final = out / "final"
     _write_run_recipe(out, r)
     if (final / "model.safetensors").exists(): return print(f"{final} is already trained: nothing to do")
-    model = train_fn(r, progress, out / "checkpoints")
+    model = train_fn(r, progress, out)
     model.save_pretrained(final)
     atomic_write(final / "metrics.json", json.dumps({"recipe": r.to_dict()}, indent=1) + "\n")
     return model
@@ -336,9 +336,9 @@ def _one_pass(kind: str, name: str, cfg, train: dict, extra: dict, train_fn: Cal
 
 def _attribute_judge_fn(device) -> Callable:
     from zizi.judges import train_attribute_judge
-    return lambda r, progress, ckpt: train_attribute_judge(
-        r.config.size, r.extra["n_images"], steps=r.train["max_steps"], batch_size=r.train["batch_size"], lr=r.train["lr"],
-        seed=r.train["seed"], cfg=r.config, device=device, progress=progress, checkpoint_dir=ckpt)
+    return lambda r, progress, out: train_attribute_judge(
+        r.config.size, r.extra["n_images"], max_steps=r.train["max_steps"], batch_size=r.train["batch_size"], lr=r.train["lr"],
+        seed=r.train["seed"], cfg=r.config, device=device, progress=progress, out_dir=out)
 
 def _attribute_judge(name, size=None, n_images=None, device=None, **overrides) -> Recipe:
     from zizi.judges import attribute_judge_config
@@ -358,10 +358,10 @@ def _fid_judge(name, size=None, n_images=None, device=None, **overrides) -> Reci
 def _pose_judge(name, n_images=None, device=None, **overrides) -> Recipe:
     from zizi.judges import PoseJudgeConfig, train_pose_judge
     train = _trainer_keys(dict(max_steps=2800, batch_size=32, lr=3e-3, seed=0, heatmap_weight=0.1), overrides)
-    fn = lambda r, progress, ckpt: train_pose_judge(n_images=r.extra["n_images"], steps=r.train["max_steps"],
+    fn = lambda r, progress, out: train_pose_judge(n_images=r.extra["n_images"], max_steps=r.train["max_steps"],
                                                     batch_size=r.train["batch_size"], lr=r.train["lr"], seed=r.train["seed"],
                                                     heatmap_weight=r.train["heatmap_weight"], config=r.config,
-                                                    device=device, progress=progress, checkpoint_dir=ckpt)
+                                                    device=device, progress=progress, out_dir=out)
     return _one_pass("pose-judge", name, PoseJudgeConfig(heatmap_stride=4), train, {"n_images": n_images or 30_000}, fn,
                      judge_pose_judge)
 
@@ -403,22 +403,13 @@ def score_uncond(folder: str | Path, n: int = 256, steps: int = 15) -> dict:
             "sampler": m["sampler"], "steps": steps, f"fid_heldout_renders_{n}": performer_fid(held, ref, critic),
             "silhouette_heldout_renders": check.score(held)}
 
-def decode_ms(vae, size: int = 128, repeats: int = 30) -> float:
-    "Median milliseconds to decode one `size`×`size` frame at batch 1."
-    from zizi.vae import first_stage_factor
-    f = first_stage_factor(vae)
-    z = torch.randn(1, vae.config.latent_channels, size // f, size // f)
-    times = []
-    with torch.no_grad():
-        for i in range(repeats + 5):
-            t0 = time.perf_counter(); vae.decode(z); times.append(time.perf_counter() - t0)
-    return round(1e3 * float(np.median(times[5:])), 2)
-
 def judge_vae(folder: str | Path) -> dict:
-    "Notebook 10's reconstruction measures on 256 held-out renders, and the decoder's batch-1 milliseconds."
-    from zizi.vae import VAE, evaluate_vae
+    "Notebook 10's reconstruction measures on 256 held-out renders, and the decoder's batch-1 milliseconds for a 128 px frame."
+    from zizi.fast_decoder import decode_ms
+    from zizi.vae import VAE, evaluate_vae, first_stage_factor
     vae = VAE.from_pretrained(folder)
-    return {**evaluate_vae(vae, n=256), "decode_ms": decode_ms(vae)}
+    side = 128 // first_stage_factor(vae)
+    return {**evaluate_vae(vae, n=256), "decode_ms": decode_ms(vae, torch.randn(1, vae.config.latent_channels, side, side))}
 
 def judge_pose_prior(folder: str | Path, n: int = 2000) -> dict:
     """Notebook 09e's pose check of `n` sampled poses, next to held-out data poses and a Gaussian fitted to the training

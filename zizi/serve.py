@@ -37,11 +37,11 @@ _logger.addHandler(logging.NullHandler())
 
 # %% auto #0
 __all__ = ['ENVELOPE_KEYS', 'MAX_DEPTH', 'DRAW_IN', 'OSC_POSE_SHAPES', 'OSC_MAX_MESSAGES', 'ServeConfig', 'normalize_origin',
-           'is_loopback', 'required_token', 'served_scale', 'MessageTooLarge', 'check_size', 'read_message',
-           'check_message', 'error_text', 'ThreadDrawer', 'DrawingProcessLost', 'ProcessDrawer', 'choose_drawer',
-           'encode_image', 'LiveState', 'host_name', 'refuse', 'RequestGuard', 'TokenGate', 'read_body',
-           'json_type_error', 'make_app', 'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url',
-           'log_to_stderr', 'served_options', 'make_server', 'serve']
+           'is_loopback', 'required_token', 'MessageTooLarge', 'check_size', 'read_message', 'check_message',
+           'error_text', 'ThreadDrawer', 'DrawingProcessLost', 'ProcessDrawer', 'choose_drawer', 'encode_image',
+           'LiveState', 'host_name', 'refuse', 'RequestGuard', 'TokenGate', 'read_body', 'json_type_error', 'make_app',
+           'page_html', 'osc_message', 'OSCReceiver', 'start_osc', 'server_url', 'log_to_stderr', 'served_options',
+           'make_server', 'serve']
 
 # %% ../nbs/14_serve.ipynb #57131ed6
 @dataclass
@@ -94,10 +94,6 @@ def required_token(config: ServeConfig) -> str | None:
     "The token requests must carry: the configured one, else a new random one when the host is not loopback, else None."
     if config.token: return str(config.token)
     return None if is_loopback(config.host) else secrets.token_urlsafe(24)
-
-def served_scale(config: ServeConfig, side: int) -> int:
-    "The factor frames of `side` pixels are served upscaled by: `config.scale`, or the smallest that reaches 256 px."
-    return display_scale(side, config.scale)
 
 # %% ../nbs/14_serve.ipynb #0ed9a42d
 class MessageTooLarge(ValueError):
@@ -416,7 +412,7 @@ class LiveState:
         "In the encoding thread: upscale, encode the JPEG once, and publish the frame on the event loop."
         t = time.thread_time()
         try:
-            img = upscale(frame, served_scale(self.config, frame.shape[0]))
+            img = upscale(frame, display_scale(frame.shape[0], self.config.scale))
             jpeg = encode_image(img, "JPEG", self.config.jpeg_quality)
         except Exception as e:
             self._loop.call_soon_threadsafe(self._failed, e)
