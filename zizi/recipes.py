@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -293,7 +292,7 @@ def _distill(name, teacher=None, n_images=None, device=None, method=None, **over
                   train_fields=_trainer_fields(_POSE_MODEL_OWNS))
 
 def _decoder(name, teacher=None, n_images=None, device=None, **overrides) -> Recipe:
-    from zizi.fast_decoder import FastDecoderConfig, fast_decoder_recipe, judge_fast_decoder
+    from zizi.fast_decoder import fast_decoder_recipe, judge_fast_decoder
     cfg, train = fast_decoder_recipe()
     half = {"n_model": n_images // 2, "n_renders": n_images - n_images // 2} if n_images else {}
     cfg = dataclasses.replace(cfg, **({"model": teacher} if teacher else {}), **half)
